@@ -1,0 +1,26 @@
+# The two commands of the README:
+#   make book   install what is needed and build the HTML book into _build/html
+#   make test   install what is needed and run the whole test suite (CI runs this)
+PYTHON ?= python3
+JOBS ?= 2
+
+.PHONY: install book test sync clean
+
+install:
+	$(PYTHON) -m pip install -q -r requirements.txt
+	$(PYTHON) scripts/install_torch.py
+	$(PYTHON) -m pip install -q --no-deps -e .
+
+book: install
+	$(PYTHON) scripts/notebooks.py --check
+	jupyter-book build . --warningiserror --nitpick --keep-going
+
+test: install
+	$(PYTHON) -m pytest -n $(JOBS) --dist loadfile
+
+# Regenerate the Colab notebooks (.ipynb) from the MyST sources after editing a chapter.
+sync:
+	$(PYTHON) scripts/notebooks.py --write
+
+clean:
+	rm -rf _build

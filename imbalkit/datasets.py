@@ -1,0 +1,156 @@
+"""Bundled real materials datasets, loaded with checksum verification.
+
+Every dataset lives in ``data/raw`` of the repository and is described in
+``data/manifest.json`` (source, citation, licence, rows, sha256). Nothing is downloaded.
+
+Example
+-------
+>>> df = load("expt_gap")
+>>> list(df.columns), len(df)
+(['formula', 'target'], 4604)
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+__all__ = ["DataIntegrityError", "UnknownDatasetError", "data_dir", "manifest", "available", "info", "verify", "load"]
+
+
+class DataIntegrityError(ValueError):
+    """A bundled data file is missing or its checksum does not match the manifest."""
+
+
+class UnknownDatasetError(KeyError):
+    """The dataset name is not in the manifest; the message lists the known names."""
+
+    def __str__(self) -> str:  # KeyError would print the message in quotes
+        return str(self.args[0])
+
+
+def data_dir() -> Path:
+    """The folder holding ``manifest.json``.
+
+    ``$IMBALKIT_DATA`` wins if set; otherwise the ``data/`` folder of the checkout that
+    imbalkit was installed from (``pip install -e .``).
+
+    >>> (data_dir() / "manifest.json").exists()
+    True
+    """
+    env = os.environ.get("IMBALKIT_DATA")
+    if env:
+        path = Path(env)
+        if not (path / "manifest.json").exists():
+            raise FileNotFoundError(
+                f"IMBALKIT_DATA={env!r} has no manifest.json; point it at the repository's data/ folder"
+            )
+        return path
+    path = Path(__file__).resolve().parent.parent / "data"
+    if not (path / "manifest.json").exists():
+        raise FileNotFoundError(
+            f"no bundled data next to imbalkit ({path}); install imbalkit from a clone of the "
+            "repository with 'pip install -e .' or set IMBALKIT_DATA to the clone's data/ folder"
+        )
+    return path
+
+
+@lru_cache(maxsize=4)
+def _manifest(folder: str) -> dict:
+    return json.loads((Path(folder) / "manifest.json").read_text())
+
+
+def manifest() -> dict:
+    """The parsed ``manifest.json`` (a dict with a ``"datasets"`` mapping)."""
+    return _manifest(str(data_dir()))
+
+
+def available() -> list[str]:
+    """Names accepted by :func:`load`, sorted.
+
+    >>> "expt_gap" in available()
+    True
+    """
+    return sorted(manifest()["datasets"])
+
+
+def info(name: str) -> dict:
+    """The manifest entry of a dataset: target, units, citation, licence, files, rows.
+
+    >>> info("expt_gap")["units"]
+    'eV'
+    """
+    datasets = manifest()["datasets"]
+    if name not in datasets:
+        raise UnknownDatasetError(f"unknown dataset {name!r}; known datasets: {', '.join(sorted(datasets))}")
+    return datasets[name]
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def verify(name: str) -> None:
+    """Check that every file of a dataset exists and matches its sha256.
+
+    Raises :class:`DataIntegrityError` naming the file and what to do.
+
+    >>> verify("glass")
+    """
+    folder = data_dir()
+    for entry in info(name)["files"]:
+        path = folder / entry["file"]
+        if not path.exists():
+            raise DataIntegrityError(
+                f"dataset {name!r}: file {entry['file']} is missing from {folder}; restore it with "
+                f"'git checkout -- data/{entry['file']}' (or re-clone the repository)"
+            )
+        digest = _sha256(path)
+        if digest != entry["sha256"]:
+            raise DataIntegrityError(
+                f"dataset {name!r}: file {entry['file']} is corrupted or was changed "
+                f"(sha256 {digest[:12]}…, manifest says {entry['sha256'][:12]}…); restore it with "
+                f"'git checkout -- data/{entry['file']}', or if you replaced it on purpose run "
+                "'python scripts/make_manifest.py'"
+            )
+
+
+def load(name: str, *, verify_checksum: bool = True) -> pd.DataFrame:
+    """Load a bundled dataset as a DataFrame.
+
+    Formula datasets have columns ``formula`` and ``target``; datasets shipped as
+    train/val/test files get a ``split`` column. Formulas are read as text, so sodium
+    nitride ``"NaN"`` stays a formula instead of becoming a missing value.
+
+    Parameters
+    ----------
+    name : str
+        One of :func:`available`.
+    verify_checksum : bool
+        Check every file's sha256 against the manifest first (default).
+
+    >>> load("mp_e_hull")["split"].unique().tolist()
+    ['train', 'val', 'test']
+    """
+    entry = info(name)
+    if verify_checksum:
+        verify(name)
+    folder = data_dir()
+    frames = []
+    for file in entry["files"]:
+        df = pd.read_csv(folder / file["file"], keep_default_na=False, na_values=[""], low_memory=False)
+        if "formula" in df.columns:
+            df["formula"] = df["formula"].astype(str)
+        if len(entry["files"]) > 1:
+            stem = file["file"].rsplit("_", 1)[-1].split(".")[0]
+            df["split"] = stem
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]

@@ -1,0 +1,118 @@
+"""Write data/manifest.json: the descriptive record below plus rows, columns and sha256
+computed from the files in data/raw. Run after adding or replacing a data file:
+
+    python scripts/make_manifest.py
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw"
+
+MATBENCH = "Dunn et al., npj Comput. Mater. 6, 138 (2020) (Matbench)"
+CRABNET = "copied from the crabnet==2.0.8 wheel (MIT), crabnet/data/"
+NO_LICENCE = "no licence stated by the source; redistributed by Matbench and CrabNet (MIT) for benchmarking"
+MP = "Jain et al., APL Mater. 1, 011002 (2013) (Materials Project)"
+AFLOW = "Curtarolo et al., Comput. Mater. Sci. 58, 218 (2012) (AFLOW); split of Kauwe et al., Comput. Mater. Sci. 174, 109498 (2020)"
+
+SPLITS = ("train", "val", "test")
+
+DATASETS: dict[str, dict] = {
+    "expt_gap": dict(
+        files=["matbench_expt_gap.csv.gz"], target="experimental band gap", units="eV", task="regression",
+        description="Experimental band gaps of inorganic compounds; 53 % are exactly 0 (metals).",
+        citation=f"Zhuo, Mansouri Tehrani, Brgoch, J. Phys. Chem. Lett. 9, 1668 (2018); {MATBENCH}",
+        bibkey="zhuo2018", licence=NO_LICENCE),
+    "expt_is_metal": dict(
+        files=["matbench_expt_is_metal.csv.gz"], target="1 = metal, 0 = non-metal (experimental)", units="class",
+        task="classification", description="Experimental metal / non-metal classification.",
+        citation=f"Zhuo, Mansouri Tehrani, Brgoch, J. Phys. Chem. Lett. 9, 1668 (2018); {MATBENCH}",
+        bibkey="zhuo2018", licence=NO_LICENCE),
+    "glass": dict(
+        files=["matbench_glass.csv.gz"], target="1 = forms a metallic glass (melt spinning)", units="class",
+        task="classification", description="Glass-forming ability of binary and ternary alloys.",
+        citation=f"Kawazoe, Yu, Tsai, Masumoto, Landolt-Boernstein III/37A (1997); {MATBENCH}",
+        bibkey="kawazoe1997", licence=NO_LICENCE),
+    "steels_yield": dict(
+        files=["matbench_steels_yield.csv.gz"], target="yield strength", units="MPa", task="regression",
+        description="Yield strength of steels from fractional compositions.",
+        citation=f"Citrine Informatics steel dataset; {MATBENCH}", bibkey="dunn2020", licence=NO_LICENCE),
+    "castelli": dict(
+        files=["matbench_castelli.csv.gz"], target="heat of formation of cubic perovskites", units="eV",
+        task="regression", description="DFT heats of formation of ABX3 perovskites.",
+        citation=f"Castelli et al., Energy Environ. Sci. 5, 9034 (2012); {MATBENCH}",
+        bibkey="castelli2012", licence=NO_LICENCE),
+    "mp_gap": dict(
+        files=["matbench_mp_gap.csv.gz"], target="PBE band gap (Materials Project)", units="eV",
+        task="regression", description="DFT (PBE) band gaps of Materials Project entries.",
+        citation=f"{MP}; {MATBENCH}", bibkey="jain2013", licence="CC BY 4.0 (Materials Project)"),
+    "mp_e_hull": dict(
+        files=[f"mp_e_hull_{s}.csv.gz" for s in SPLITS], target="energy above the convex hull", units="eV/atom",
+        task="regression", description="Materials Project energy above hull; 0 = thermodynamically stable. "
+        "The column 'split' keeps the train/val/test split of Wang et al. (2021).",
+        citation=f"{MP}; split of Wang, Kauwe, Murdock, Sparks, npj Comput. Mater. 7, 77 (2021)",
+        bibkey="jain2013", licence="CC BY 4.0 (Materials Project)"),
+    "oqmd_hf": dict(
+        files=[f"OQMD_Formation_Enthalpy_{s}.csv.gz" for s in SPLITS], target="DFT formation enthalpy",
+        units="eV/atom", task="regression", description="OQMD formation enthalpies; column 'split' as in Roost/CrabNet.",
+        citation="Saal et al., JOM 65, 1501 (2013); Kirklin et al., npj Comput. Mater. 1, 15010 (2015)",
+        bibkey="saal2013", licence="CC BY 4.0 (OQMD)"),
+    "mpea": dict(
+        files=["mpea_dataset.csv.gz"], target="phase class 'PROPERTY: BCC/FCC/other' and mechanical properties",
+        units="mixed (see column names)", task="classification",
+        description="Multi-principal-element alloys: microstructure, processing, hardness, strength; "
+        "CitrineInformatics/MPEA_dataset commit d31e2510.",
+        citation="Borg et al., Sci. Data 7, 430 (2020)", bibkey="borg2020", licence="Apache-2.0"),
+    "magpie_elements": dict(
+        files=["magpie_elements.csv.gz"], target="(element table, no target)", units="see Ward et al. (2016)",
+        task="table", description="Magpie elemental properties, 22 per element, 97 elements.",
+        citation="Ward, Agrawal, Choudhary, Wolverton, npj Comput. Mater. 2, 16028 (2016)",
+        bibkey="ward2016", licence="copied from CrabNet (MIT); original Magpie data public"),
+}
+AFLOW_PROPS = {
+    "Egap": ("band gap", "eV"),
+    "ael_bulk_modulus_vrh": ("bulk modulus (VRH, AEL)", "GPa"),
+    "ael_shear_modulus_vrh": ("shear modulus (VRH, AEL)", "GPa"),
+    "ael_debye_temperature": ("Debye temperature (AEL)", "K"),
+    "agl_thermal_conductivity_300K": ("thermal conductivity at 300 K (AGL)", "W/(m K)"),
+    "agl_thermal_expansion_300K": ("thermal expansion at 300 K (AGL)", "1/K"),
+}
+for prop, (meaning, units) in AFLOW_PROPS.items():
+    DATASETS[f"aflow_{prop.lower()}"] = dict(
+        files=[f"aflow__{prop}_{s}.csv.gz" for s in SPLITS], target=f"AFLOW {meaning}", units=units,
+        task="regression", description=f"AFLOW {meaning}; column 'split' as in Kauwe et al. (2020).",
+        citation=AFLOW, bibkey="curtarolo2012", licence="free to use with citation (AFLOW)")
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def main() -> None:
+    manifest = {"_comment": "Generated by scripts/make_manifest.py; provenance in data/README.md",
+                "source": CRABNET, "datasets": {}}
+    for name, meta in DATASETS.items():
+        files = []
+        for fname in meta["files"]:
+            df = pd.read_csv(RAW / fname, keep_default_na=False)
+            files.append({"file": f"raw/{fname}", "rows": len(df), "columns": list(df.columns),
+                          "sha256": sha256(RAW / fname)})
+        entry = {k: v for k, v in meta.items() if k != "files"}
+        entry["files"] = files
+        entry["rows"] = sum(f["rows"] for f in files)
+        manifest["datasets"][name] = entry
+    (ROOT / "data" / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
+    print(f"wrote {len(DATASETS)} datasets")
+
+
+if __name__ == "__main__":
+    main()
