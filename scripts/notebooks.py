@@ -98,8 +98,9 @@ def check() -> list[str]:
     return problems
 
 
-def write() -> None:
-    for md in chapters():
+def write(only: list[Path] | None = None) -> None:
+    targets = [p.resolve() for p in only] if only else chapters()
+    for md in targets:
         text = md.read_text()
         fixed = _fix_setup(text, md)
         if fixed != text:
@@ -114,9 +115,10 @@ def main() -> int:
     group = parser.add_mutually_exclusive_group(required=True)
     group.add_argument("--write", action="store_true")
     group.add_argument("--check", action="store_true")
+    parser.add_argument("--only", nargs="+", type=Path, help="with --write: just these .md chapters")
     args = parser.parse_args()
     if args.write:
-        write()
+        write(args.only)
         return 0
     problems = check()
     for p in problems:
