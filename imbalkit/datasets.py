@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["DataIntegrityError", "UnknownDatasetError", "data_dir", "manifest", "available", "info", "verify", "load"]
+__all__ = ["DataIntegrityError", "UnknownDatasetError", "data_dir", "manifest", "available", "info", "verify", "load",
+           "model_path"]
 
 
 class DataIntegrityError(ValueError):
@@ -98,6 +99,37 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def _check_file(name: str, folder: Path, entry: dict) -> Path:
+    path = folder / entry["file"]
+    if not path.exists():
+        raise DataIntegrityError(
+            f"{name}: file {entry['file']} is missing from {folder}; restore it with "
+            f"'git checkout -- data/{entry['file']}' (or re-clone the repository)"
+        )
+    digest = _sha256(path)
+    if digest != entry["sha256"]:
+        raise DataIntegrityError(
+            f"{name}: file {entry['file']} is corrupted or was changed "
+            f"(sha256 {digest[:12]}…, manifest says {entry['sha256'][:12]}…); restore it with "
+            f"'git checkout -- data/{entry['file']}', or if you replaced it on purpose run "
+            "'python scripts/make_manifest.py'"
+        )
+    return path
+
+
+def model_path(name: str) -> Path:
+    """Path of a shipped model-weights file, after checking its sha256 against the manifest.
+
+    Raises :class:`UnknownDatasetError` listing the known models for an unknown name.
+    """
+    models = manifest().get("models", {})
+    if name not in models:
+        raise UnknownDatasetError(f"unknown model {name!r}; known models: {', '.join(sorted(models)) or '(none)'}")
+    folder = data_dir()
+    paths = [_check_file(f"model {name!r}", folder, f) for f in models[name]["files"]]
+    return paths[0]
+
+
 def verify(name: str) -> None:
     """Check that every file of a dataset exists and matches its sha256.
 
@@ -107,20 +139,7 @@ def verify(name: str) -> None:
     """
     folder = data_dir()
     for entry in info(name)["files"]:
-        path = folder / entry["file"]
-        if not path.exists():
-            raise DataIntegrityError(
-                f"dataset {name!r}: file {entry['file']} is missing from {folder}; restore it with "
-                f"'git checkout -- data/{entry['file']}' (or re-clone the repository)"
-            )
-        digest = _sha256(path)
-        if digest != entry["sha256"]:
-            raise DataIntegrityError(
-                f"dataset {name!r}: file {entry['file']} is corrupted or was changed "
-                f"(sha256 {digest[:12]}…, manifest says {entry['sha256'][:12]}…); restore it with "
-                f"'git checkout -- data/{entry['file']}', or if you replaced it on purpose run "
-                "'python scripts/make_manifest.py'"
-            )
+        _check_file(f"dataset {name!r}", folder, entry)
 
 
 def load(name: str, *, verify_checksum: bool = True) -> pd.DataFrame:

@@ -89,6 +89,11 @@ for prop, (meaning, units) in AFLOW_PROPS.items():
         citation=AFLOW, bibkey="curtarolo2012", licence="free to use with citation (AFLOW)")
 
 
+# Trained model weights shipped in data/models (binary files: sha256 and size only).
+# Each entry: name -> dict(files=[...], description=..., produced_by=..., licence=..., metrics={...}).
+MODELS: dict[str, dict] = {}
+
+
 def sha256(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as fh:
@@ -110,6 +115,12 @@ def main() -> None:
         entry["files"] = files
         entry["rows"] = sum(f["rows"] for f in files)
         manifest["datasets"][name] = entry
+    manifest["models"] = {}
+    for name, meta in MODELS.items():
+        entry = {k: v for k, v in meta.items() if k != "files"}
+        entry["files"] = [{"file": f"models/{f}", "bytes": (ROOT / "data" / "models" / f).stat().st_size,
+                           "sha256": sha256(ROOT / "data" / "models" / f)} for f in meta["files"]]
+        manifest["models"][name] = entry
     (ROOT / "data" / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n")
     print(f"wrote {len(DATASETS)} datasets")
 
