@@ -22,7 +22,7 @@ from sklearn.model_selection import KFold, StratifiedKFold
 
 from ._checks import as_1d
 
-__all__ = ["mae", "fold_indices", "cross_val_predictions", "repeated_cv", "summarize", "pm"]
+__all__ = ["mae", "fold_indices", "cross_val_predictions", "repeated_predictions", "repeated_cv", "summarize", "pm"]
 
 Scorer = Callable[[np.ndarray, np.ndarray], float]
 
@@ -112,6 +112,32 @@ def cross_val_predictions(
         out[te] = pred
     assert out is not None
     return out
+
+
+def repeated_predictions(
+    estimator: Any,
+    X: Any,
+    y: Any,
+    *,
+    n_repeats: int = 3,
+    n_splits: int = 5,
+    seed: int = 0,
+    stratify: Any = None,
+    method: str = "predict",
+) -> np.ndarray:
+    """Out-of-fold predictions for ``n_repeats`` differently seeded k-fold passes,
+    shape (n_repeats, n_samples): row ``r`` uses seed ``seed + r``.
+
+    >>> from sklearn.dummy import DummyRegressor
+    >>> repeated_predictions(DummyRegressor(), np.zeros((6, 1)), np.arange(6.0), n_repeats=2, n_splits=3).shape
+    (2, 6)
+    """
+    if n_repeats < 1:
+        raise ValueError(f"n_repeats must be at least 1, got {n_repeats}")
+    return np.stack([
+        cross_val_predictions(estimator, X, y, n_splits=n_splits, seed=seed + r, stratify=stratify, method=method)
+        for r in range(n_repeats)
+    ])
 
 
 def repeated_cv(

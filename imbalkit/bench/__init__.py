@@ -1,0 +1,1 @@
+"""Bench calculators: high-entropy alloys, solid electrolytes, porous materials."""

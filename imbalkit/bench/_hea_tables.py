@@ -1,0 +1,118 @@
+"""Element and pair tables for :mod:`imbalkit.bench.hea` (data only).
+
+``MIXING_ENTHALPY_KJ_PER_MOL``: enthalpy of mixing of the equiatomic binary liquid A-B in
+kJ/mol, calculated with Miedema's model and tabulated by Takeuchi & Inoue, Mater. Trans. 46,
+2817 (2005), doi:10.2320/matertrans.46.2817. Values transcribed from the machine-readable copy of
+that table shipped with matminer 0.10.1 (BSD-3-Clause, ``matminer/utils/data_files/
+MiedemaLiquidDeltaHf.tsv``), restricted to the 30 elements that occur in the bundled ``mpea``
+dataset; spot-checked against published values (e.g. Al-Ni -22, Cr-Ni -7, Cu-Fe +13,
+Co-Ni 0, Mn-Ni -8 kJ/mol). Pairs outside this set are deliberately absent: ``mixing_enthalpy``
+raises an error naming them rather than guessing.
+
+``MIRACLE_RADIUS_PM``: atomic radii (pm) of Miracle, Sanders & Senkov, Philos. Mag. 83, 2409
+(2003), doi:10.1080/1478643031000098828, as tabulated in the Magpie element data
+(Ward et al., npj Comput. Mater. 2, 16028 (2016), ``MiracleRadius.table``).
+"""
+from __future__ import annotations
+
+__all__ = ["MIXING_ENTHALPY_KJ_PER_MOL", "MIRACLE_RADIUS_PM"]
+
+MIRACLE_RADIUS_PM: dict[str, float] = {
+    "Li": 152, "B": 88, "C": 77, "Mg": 160, "Al": 141, "Si": 110, "Ca": 201, "Sc": 162,
+    "Ti": 142, "V": 134, "Cr": 130, "Mn": 132, "Fe": 125, "Co": 125, "Ni": 126, "Cu": 126,
+    "Zn": 140, "Ga": 134, "Y": 179, "Zr": 158, "Nb": 143, "Mo": 139, "Pd": 142, "Ag": 144,
+    "Sn": 155, "Nd": 182, "Hf": 158, "Ta": 145, "W": 135, "Re": 137,
+}
+
+MIXING_ENTHALPY_KJ_PER_MOL: dict[tuple[str, str], float] = {
+    ("Li", "B"): -6, ("Li", "C"): -61, ("Li", "Mg"): 0, ("Li", "Al"): -4, ("Li", "Si"): -30,
+    ("Li", "Ca"): -1, ("Li", "Sc"): 12, ("Li", "Ti"): 34, ("Li", "V"): 37, ("Li", "Cr"): 35,
+    ("Li", "Mn"): 19, ("Li", "Fe"): 26, ("Li", "Co"): 8, ("Li", "Ni"): 1, ("Li", "Cu"): -5,
+    ("Li", "Zn"): -7, ("Li", "Ga"): -9, ("Li", "Y"): 8, ("Li", "Zr"): 27, ("Li", "Nb"): 51,
+    ("Li", "Mo"): 49, ("Li", "Pd"): -40, ("Li", "Ag"): -16, ("Li", "Sn"): -18, ("Li", "Nd"): 7,
+    ("Li", "Hf"): 30, ("Li", "Ta"): 48, ("Li", "W"): 50, ("Li", "Re"): 29, ("B", "C"): -10,
+    ("B", "Mg"): -4, ("B", "Al"): 0, ("B", "Si"): -14, ("B", "Ca"): -22, ("B", "Sc"): -55,
+    ("B", "Ti"): -58, ("B", "V"): -42, ("B", "Cr"): -31, ("B", "Mn"): -32, ("B", "Fe"): -26,
+    ("B", "Co"): -24, ("B", "Ni"): -24, ("B", "Cu"): 0, ("B", "Zn"): 4, ("B", "Ga"): 6,
+    ("B", "Y"): -50, ("B", "Zr"): -71, ("B", "Nb"): -54, ("B", "Mo"): -34, ("B", "Pd"): -24,
+    ("B", "Ag"): 5, ("B", "Sn"): 18, ("B", "Nd"): -49, ("B", "Hf"): -66, ("B", "Ta"): -54,
+    ("B", "W"): -31, ("B", "Re"): -25, ("C", "Mg"): -55, ("C", "Al"): -36, ("C", "Si"): -39,
+    ("C", "Ca"): -89, ("C", "Sc"): -118, ("C", "Ti"): -109, ("C", "V"): -82, ("C", "Cr"): -61,
+    ("C", "Mn"): -66, ("C", "Fe"): -50, ("C", "Co"): -42, ("C", "Ni"): -39, ("C", "Cu"): -33,
+    ("C", "Zn"): -32, ("C", "Ga"): -33, ("C", "Y"): -117, ("C", "Zr"): -131, ("C", "Nb"): -102,
+    ("C", "Mo"): -67, ("C", "Pd"): -32, ("C", "Ag"): -32, ("C", "Sn"): -23, ("C", "Nd"): -116,
+    ("C", "Hf"): -123, ("C", "Ta"): -101, ("C", "W"): -60, ("C", "Re"): -42, ("Mg", "Al"): -2,
+    ("Mg", "Si"): -26, ("Mg", "Ca"): -6, ("Mg", "Sc"): -3, ("Mg", "Ti"): 16, ("Mg", "V"): 23,
+    ("Mg", "Cr"): 24, ("Mg", "Mn"): 10, ("Mg", "Fe"): 18, ("Mg", "Co"): 3, ("Mg", "Ni"): -4,
+    ("Mg", "Cu"): -3, ("Mg", "Zn"): -4, ("Mg", "Ga"): -4, ("Mg", "Y"): -6, ("Mg", "Zr"): 6,
+    ("Mg", "Nb"): 32, ("Mg", "Mo"): 36, ("Mg", "Pd"): -40, ("Mg", "Ag"): -10, ("Mg", "Sn"): -9,
+    ("Mg", "Nd"): -6, ("Mg", "Hf"): 10, ("Mg", "Ta"): 30, ("Mg", "W"): 38, ("Mg", "Re"): 21,
+    ("Al", "Si"): -19, ("Al", "Ca"): -20, ("Al", "Sc"): -38, ("Al", "Ti"): -30,
+    ("Al", "V"): -16, ("Al", "Cr"): -10, ("Al", "Mn"): -19, ("Al", "Fe"): -11,
+    ("Al", "Co"): -19, ("Al", "Ni"): -22, ("Al", "Cu"): -1, ("Al", "Zn"): 1, ("Al", "Ga"): 1,
+    ("Al", "Y"): -38, ("Al", "Zr"): -44, ("Al", "Nb"): -18, ("Al", "Mo"): -5,
+    ("Al", "Pd"): -46, ("Al", "Ag"): -4, ("Al", "Sn"): 4, ("Al", "Nd"): -38, ("Al", "Hf"): -39,
+    ("Al", "Ta"): -19, ("Al", "W"): -2, ("Al", "Re"): -9, ("Si", "Ca"): -51, ("Si", "Sc"): -74,
+    ("Si", "Ti"): -66, ("Si", "V"): -48, ("Si", "Cr"): -37, ("Si", "Mn"): -45,
+    ("Si", "Fe"): -35, ("Si", "Co"): -38, ("Si", "Ni"): -40, ("Si", "Cu"): -19,
+    ("Si", "Zn"): -18, ("Si", "Ga"): -17, ("Si", "Y"): -73, ("Si", "Zr"): -84,
+    ("Si", "Nb"): -56, ("Si", "Mo"): -35, ("Si", "Pd"): -55, ("Si", "Ag"): -20,
+    ("Si", "Sn"): -11, ("Si", "Nd"): -73, ("Si", "Hf"): -77, ("Si", "Ta"): -56,
+    ("Si", "W"): -31, ("Si", "Re"): -31, ("Ca", "Sc"): 17, ("Ca", "Ti"): 43, ("Ca", "V"): 44,
+    ("Ca", "Cr"): 38, ("Ca", "Mn"): 19, ("Ca", "Fe"): 25, ("Ca", "Co"): 2, ("Ca", "Ni"): -7,
+    ("Ca", "Cu"): -13, ("Ca", "Zn"): -22, ("Ca", "Ga"): -28, ("Ca", "Y"): 11, ("Ca", "Zr"): 37,
+    ("Ca", "Nb"): 63, ("Ca", "Mo"): 56, ("Ca", "Pd"): -63, ("Ca", "Ag"): -28,
+    ("Ca", "Sn"): -45, ("Ca", "Nd"): 10, ("Ca", "Hf"): 39, ("Ca", "Ta"): 60, ("Ca", "W"): 57,
+    ("Ca", "Re"): 28, ("Sc", "Ti"): 8, ("Sc", "V"): 7, ("Sc", "Cr"): 1, ("Sc", "Mn"): -8,
+    ("Sc", "Fe"): -11, ("Sc", "Co"): -30, ("Sc", "Ni"): -39, ("Sc", "Cu"): -24,
+    ("Sc", "Zn"): -29, ("Sc", "Ga"): -38, ("Sc", "Y"): 1, ("Sc", "Zr"): 4, ("Sc", "Nb"): 18,
+    ("Sc", "Mo"): 11, ("Sc", "Pd"): -86, ("Sc", "Ag"): -28, ("Sc", "Sn"): -45, ("Sc", "Nd"): 2,
+    ("Sc", "Hf"): 5, ("Sc", "Ta"): 16, ("Sc", "W"): 9, ("Sc", "Re"): -17, ("Ti", "V"): -2,
+    ("Ti", "Cr"): -7, ("Ti", "Mn"): -8, ("Ti", "Fe"): -17, ("Ti", "Co"): -28,
+    ("Ti", "Ni"): -35, ("Ti", "Cu"): -9, ("Ti", "Zn"): -15, ("Ti", "Ga"): -23, ("Ti", "Y"): 15,
+    ("Ti", "Zr"): 0, ("Ti", "Nb"): 2, ("Ti", "Mo"): -4, ("Ti", "Pd"): -65, ("Ti", "Ag"): -2,
+    ("Ti", "Sn"): -21, ("Ti", "Nd"): 17, ("Ti", "Hf"): 0, ("Ti", "Ta"): 1, ("Ti", "W"): -6,
+    ("Ti", "Re"): -25, ("V", "Cr"): -2, ("V", "Mn"): -1, ("V", "Fe"): -7, ("V", "Co"): -14,
+    ("V", "Ni"): -18, ("V", "Cu"): 5, ("V", "Zn"): -2, ("V", "Ga"): -8, ("V", "Y"): 17,
+    ("V", "Zr"): -4, ("V", "Nb"): -1, ("V", "Mo"): 0, ("V", "Pd"): -35, ("V", "Ag"): 17,
+    ("V", "Sn"): -1, ("V", "Nd"): 18, ("V", "Hf"): -2, ("V", "Ta"): -1, ("V", "W"): -1,
+    ("V", "Re"): -13, ("Cr", "Mn"): 2, ("Cr", "Fe"): -1, ("Cr", "Co"): -4, ("Cr", "Ni"): -7,
+    ("Cr", "Cu"): 12, ("Cr", "Zn"): 5, ("Cr", "Ga"): -1, ("Cr", "Y"): 11, ("Cr", "Zr"): -12,
+    ("Cr", "Nb"): -7, ("Cr", "Mo"): 0, ("Cr", "Pd"): -15, ("Cr", "Ag"): 27, ("Cr", "Sn"): 10,
+    ("Cr", "Nd"): 13, ("Cr", "Hf"): -9, ("Cr", "Ta"): -7, ("Cr", "W"): 1, ("Cr", "Re"): -4,
+    ("Mn", "Fe"): 0, ("Mn", "Co"): -5, ("Mn", "Ni"): -8, ("Mn", "Cu"): 4, ("Mn", "Zn"): -6,
+    ("Mn", "Ga"): -13, ("Mn", "Y"): -1, ("Mn", "Zr"): -15, ("Mn", "Nb"): -4, ("Mn", "Mo"): 5,
+    ("Mn", "Pd"): -23, ("Mn", "Ag"): 13, ("Mn", "Sn"): -7, ("Mn", "Nd"): 0, ("Mn", "Hf"): -12,
+    ("Mn", "Ta"): -4, ("Mn", "W"): 6, ("Mn", "Re"): -1, ("Fe", "Co"): -1, ("Fe", "Ni"): -2,
+    ("Fe", "Cu"): 13, ("Fe", "Zn"): 4, ("Fe", "Ga"): -2, ("Fe", "Y"): -1, ("Fe", "Zr"): -25,
+    ("Fe", "Nb"): -16, ("Fe", "Mo"): -2, ("Fe", "Pd"): -4, ("Fe", "Ag"): 28, ("Fe", "Sn"): 11,
+    ("Fe", "Nd"): 1, ("Fe", "Hf"): -21, ("Fe", "Ta"): -15, ("Fe", "W"): 0, ("Fe", "Re"): 0,
+    ("Co", "Ni"): 0, ("Co", "Cu"): 6, ("Co", "Zn"): -5, ("Co", "Ga"): -11, ("Co", "Y"): -22,
+    ("Co", "Zr"): -41, ("Co", "Nb"): -25, ("Co", "Mo"): -5, ("Co", "Pd"): -1, ("Co", "Ag"): 19,
+    ("Co", "Sn"): 0, ("Co", "Nd"): -20, ("Co", "Hf"): -35, ("Co", "Ta"): -24, ("Co", "W"): -1,
+    ("Co", "Re"): 2, ("Ni", "Cu"): 4, ("Ni", "Zn"): -9, ("Ni", "Ga"): -15, ("Ni", "Y"): -31,
+    ("Ni", "Zr"): -49, ("Ni", "Nb"): -30, ("Ni", "Mo"): -7, ("Ni", "Pd"): 0, ("Ni", "Ag"): 15,
+    ("Ni", "Sn"): -4, ("Ni", "Nd"): -30, ("Ni", "Hf"): -42, ("Ni", "Ta"): -29, ("Ni", "W"): -3,
+    ("Ni", "Re"): 2, ("Cu", "Zn"): 1, ("Cu", "Ga"): 1, ("Cu", "Y"): -22, ("Cu", "Zr"): -23,
+    ("Cu", "Nb"): 3, ("Cu", "Mo"): 19, ("Cu", "Pd"): -14, ("Cu", "Ag"): 2, ("Cu", "Sn"): 7,
+    ("Cu", "Nd"): -22, ("Cu", "Hf"): -17, ("Cu", "Ta"): 2, ("Cu", "W"): 22, ("Cu", "Re"): 18,
+    ("Zn", "Ga"): 0, ("Zn", "Y"): -31, ("Zn", "Zr"): -29, ("Zn", "Nb"): -1, ("Zn", "Mo"): 12,
+    ("Zn", "Pd"): -33, ("Zn", "Ag"): -4, ("Zn", "Sn"): 1, ("Zn", "Nd"): -31, ("Zn", "Hf"): -24,
+    ("Zn", "Ta"): -3, ("Zn", "W"): 15, ("Zn", "Re"): 8, ("Ga", "Y"): -40, ("Ga", "Zr"): -40,
+    ("Ga", "Nb"): -8, ("Ga", "Mo"): 7, ("Ga", "Pd"): -42, ("Ga", "Ag"): -5, ("Ga", "Sn"): 1,
+    ("Ga", "Nd"): -40, ("Ga", "Hf"): -34, ("Ga", "Ta"): -10, ("Ga", "W"): 11, ("Ga", "Re"): 3,
+    ("Y", "Zr"): 9, ("Y", "Nb"): 30, ("Y", "Mo"): 24, ("Y", "Pd"): -84, ("Y", "Ag"): -29,
+    ("Y", "Sn"): -51, ("Y", "Nd"): 0, ("Y", "Hf"): 11, ("Y", "Ta"): 27, ("Y", "W"): 24,
+    ("Y", "Re"): -4, ("Zr", "Nb"): 4, ("Zr", "Mo"): -6, ("Zr", "Pd"): -91, ("Zr", "Ag"): -20,
+    ("Zr", "Sn"): -43, ("Zr", "Nd"): 10, ("Zr", "Hf"): 0, ("Zr", "Ta"): 3, ("Zr", "W"): -9,
+    ("Zr", "Re"): -35, ("Nb", "Mo"): -6, ("Nb", "Pd"): -53, ("Nb", "Ag"): 16, ("Nb", "Sn"): -1,
+    ("Nb", "Nd"): 32, ("Nb", "Hf"): 4, ("Nb", "Ta"): 0, ("Nb", "W"): -8, ("Nb", "Re"): -26,
+    ("Mo", "Pd"): -15, ("Mo", "Ag"): 37, ("Mo", "Sn"): 20, ("Mo", "Nd"): 26, ("Mo", "Hf"): -4,
+    ("Mo", "Ta"): -5, ("Mo", "W"): 0, ("Mo", "Re"): -7, ("Pd", "Ag"): -7, ("Pd", "Sn"): -34,
+    ("Pd", "Nd"): -83, ("Pd", "Hf"): -80, ("Pd", "Ta"): -52, ("Pd", "W"): -6, ("Pd", "Re"): 6,
+    ("Ag", "Sn"): -3, ("Ag", "Nd"): -29, ("Ag", "Hf"): -13, ("Ag", "Ta"): 15, ("Ag", "W"): 43,
+    ("Ag", "Re"): 38, ("Sn", "Nd"): -51, ("Sn", "Hf"): -35, ("Sn", "Ta"): -3, ("Sn", "W"): 27,
+    ("Sn", "Re"): 20, ("Nd", "Hf"): 13, ("Nd", "Ta"): 29, ("Nd", "W"): 26, ("Nd", "Re"): -2,
+    ("Hf", "Ta"): 3, ("Hf", "W"): -6, ("Hf", "Re"): -30, ("Ta", "W"): -7, ("Ta", "Re"): -24,
+    ("W", "Re"): -4,
+}

@@ -1,0 +1,131 @@
+"""PyTorch losses for imbalanced regression (torch is imported only in this module).
+
+* :func:`weighted_mse` - per-sample weighted MSE: the element-wise loss
+  (``reduction='none'``) multiplied by the weights, then a weighted mean;
+* :func:`balanced_mse` / :class:`BalancedMSELoss` - Balanced MSE of Ren et al. (2022), the
+  batch-based Monte-Carlo variant (BMC): each prediction must "pick out" its own target
+  among all targets in the batch,
+  ``loss = 2σ² · CE_i( softmax_j(−(pred_i − target_j)² / (2σ²)), i )``.
+  The batch targets stand in for the training label distribution, so the loss removes the
+  pull toward frequent labels that plain MSE inherits from an imbalanced training set.
+
+Example
+-------
+>>> import torch
+>>> pred, target = torch.tensor([0.0, 1.0]), torch.tensor([0.0, 1.0])
+>>> round(float(weighted_mse(pred, target, torch.tensor([1.0, 3.0]))), 6)
+0.0
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+__all__ = ["weighted_mse", "balanced_mse", "BalancedMSELoss", "WeightedMSELoss"]
+
+
+def _flat(t: torch.Tensor, name: str) -> torch.Tensor:
+    if not isinstance(t, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
+    if t.dim() == 2 and t.shape[1] == 1:
+        t = t[:, 0]
+    if t.dim() != 1:
+        raise ValueError(f"{name} must have shape (n,) or (n, 1), got {tuple(t.shape)}")
+    return t
+
+
+def weighted_mse(pred: torch.Tensor, target: torch.Tensor, weight: torch.Tensor | None = None) -> torch.Tensor:
+    """Weighted mean of squared errors, ``Σ w_i (pred_i − y_i)² / Σ w_i``.
+
+    With ``weight=None`` it is plain MSE. The weights come from
+    :class:`imbalkit.target_weights.TargetWeighter` fitted on the training fold.
+
+    >>> p, t = torch.tensor([1.0, 0.0]), torch.tensor([0.0, 0.0])
+    >>> float(weighted_mse(p, t, torch.tensor([3.0, 1.0])))
+    0.75
+    """
+    pred, target = _flat(pred, "pred"), _flat(target, "target")
+    if pred.shape != target.shape:
+        raise ValueError(f"pred has {pred.numel()} values but target has {target.numel()}")
+    per_sample = F.mse_loss(pred, target.to(pred.dtype), reduction="none")
+    if weight is None:
+        return per_sample.mean()
+    w = _flat(weight, "weight").to(per_sample.dtype)
+    if w.shape != per_sample.shape:
+        raise ValueError(f"weight has {w.numel()} values for {per_sample.numel()} samples")
+    if (w < 0).any() or not torch.isfinite(w).all() or float(w.sum()) <= 0:
+        raise ValueError("weight must be finite, non-negative and not all zero")
+    return (per_sample * w).sum() / w.sum()
+
+
+def balanced_mse(pred: torch.Tensor, target: torch.Tensor, noise_var: torch.Tensor | float = 1.0) -> torch.Tensor:
+    """Balanced MSE, batch-based Monte-Carlo variant (Ren et al. 2022).
+
+    Builds the ``n × n`` matrix of logits ``−(pred_i − target_j)² / (2σ²)``, takes the
+    cross-entropy with the diagonal as the correct class, and multiplies by ``2σ²``
+    (held constant in the gradient) so the loss scale is comparable with MSE.
+
+    Parameters
+    ----------
+    noise_var : σ², a positive float or a 0-d tensor (learnable in :class:`BalancedMSELoss`)
+
+    >>> round(float(balanced_mse(torch.tensor([0.0, 2.0]), torch.tensor([0.0, 2.0]), 1.0)), 4)
+    0.2539
+    """
+    pred, target = _flat(pred, "pred"), _flat(target, "target")
+    if pred.shape != target.shape:
+        raise ValueError(f"pred has {pred.numel()} values but target has {target.numel()}")
+    var = torch.as_tensor(noise_var, dtype=pred.dtype, device=pred.device)
+    if var.numel() != 1 or not float(var.detach()) > 0 or not math.isfinite(float(var.detach())):
+        raise ValueError(f"noise_var must be one positive finite number, got {noise_var!r}")
+    target = target.to(pred.dtype)
+    logits = -(pred[:, None] - target[None, :]) ** 2 / (2.0 * var)
+    labels = torch.arange(pred.numel(), device=pred.device)
+    return F.cross_entropy(logits, labels) * (2.0 * var).detach()
+
+
+class WeightedMSELoss(nn.Module):
+    """:func:`weighted_mse` as a module: ``loss(pred, target, weight)``.
+
+    >>> float(WeightedMSELoss()(torch.tensor([2.0]), torch.tensor([0.0])))
+    4.0
+    """
+
+    def forward(self, pred: torch.Tensor, target: torch.Tensor, weight: torch.Tensor | None = None) -> torch.Tensor:
+        return weighted_mse(pred, target, weight)
+
+
+class BalancedMSELoss(nn.Module):
+    """:func:`balanced_mse` with σ² stored as a parameter.
+
+    Parameters
+    ----------
+    init_noise_sigma : starting σ (in target units)
+    learnable : if True, σ is learned (log-parametrised so it stays positive); add
+        ``loss.parameters()`` to the optimiser, as Ren et al. do.
+
+    >>> loss = BalancedMSELoss(init_noise_sigma=1.0, learnable=True)
+    >>> round(loss.noise_var.item(), 4), len(list(loss.parameters()))
+    (1.0, 1)
+    """
+
+    def __init__(self, init_noise_sigma: float = 1.0, learnable: bool = False) -> None:
+        super().__init__()
+        if not init_noise_sigma > 0:
+            raise ValueError(f"init_noise_sigma must be positive, got {init_noise_sigma!r}")
+        log_var = torch.tensor(2.0 * math.log(init_noise_sigma))
+        if learnable:
+            self.log_var = nn.Parameter(log_var)
+        else:
+            self.register_buffer("log_var", log_var)
+
+    @property
+    def noise_var(self) -> torch.Tensor:
+        """Current σ²."""
+        return self.log_var.exp()
+
+    def forward(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        return balanced_mse(pred, target, self.noise_var)
