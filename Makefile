@@ -15,8 +15,10 @@ book: install
 	$(PYTHON) scripts/notebooks.py --check
 	jupyter-book build . --warningiserror --nitpick --keep-going
 
+# One thread per worker: $(JOBS) xdist workers already use every core, and OpenMP/torch
+# threads on top of that oversubscribe the CPU (HistGradientBoosting slows down badly).
 test: install
-	$(PYTHON) -m pytest -n $(JOBS) --dist loadfile
+	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 $(PYTHON) -m pytest -n $(JOBS) --dist loadfile
 
 # Regenerate the Colab notebooks (.ipynb) from the MyST sources after editing a chapter.
 sync:

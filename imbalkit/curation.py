@@ -17,6 +17,7 @@ Example
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -25,7 +26,7 @@ import pandas as pd
 from .composition import reduced_formula
 
 __all__ = ["POLICIES", "formula_keys", "find_duplicates", "find_conflicts", "aggregate_polymorphs",
-           "conditional_imbalance"]
+           "conditional_imbalance", "simulate_publication_bias"]
 
 POLICIES: tuple[str, ...] = ("mean", "median", "min", "max", "first")
 """Aggregation policies of :func:`aggregate_polymorphs`:
@@ -46,6 +47,11 @@ def _require(df: pd.DataFrame, *cols: str) -> None:
         raise ValueError(f"column(s) {missing} not in the data; available columns: {list(df.columns)}")
 
 
+@lru_cache(maxsize=500_000)
+def _key(formula: str, decimals: int) -> str:
+    return reduced_formula(formula, decimals=decimals)
+
+
 def formula_keys(formulas: Sequence[str] | pd.Series, *, decimals: int = 4) -> pd.Series:
     """Canonical composition key of every formula (:func:`reduced_formula`); a formula that
     cannot be parsed raises ``ValueError`` naming its row.
@@ -56,7 +62,7 @@ def formula_keys(formulas: Sequence[str] | pd.Series, *, decimals: int = 4) -> p
     out = []
     for i, f in enumerate(list(formulas)):
         try:
-            out.append(reduced_formula(f, decimals=decimals))
+            out.append(_key(f, decimals))
         except ValueError as exc:
             raise ValueError(f"row {i}: {exc}") from None
     return pd.Series(out, index=formulas.index if isinstance(formulas, pd.Series) else None, name="key")
@@ -168,3 +174,24 @@ def conditional_imbalance(a: Any, b: Any, *, min_support: int = 5, names: tuple[
                          "std_residual": (o - e) / np.sqrt(e), "below_min_support": o < min_support})
     out = pd.DataFrame(rows)
     return out.sort_values(["observed", "expected"], kind="stable").reset_index(drop=True)
+
+
+def simulate_publication_bias(y: Any, *, keep_negative: float, negative: Any = 0, seed: int = 0) -> np.ndarray:
+    """Indices of a *simulated* "success-only" subset: every positive row and a random
+    share ``keep_negative`` of the rows whose label equals ``negative`` (the unreported
+    failures). Apply it to a training fold only; the test fold stays as measured.
+
+    >>> simulate_publication_bias([1, 0, 0, 0, 1], keep_negative=0.0).tolist()
+    [0, 4]
+    """
+    arr = np.asarray(y)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError("y must be a non-empty 1-D array of labels")
+    if not 0.0 <= keep_negative <= 1.0:
+        raise ValueError(f"keep_negative must lie in [0, 1], got {keep_negative!r}")
+    neg = np.flatnonzero(arr == negative)
+    if neg.size == 0:
+        raise ValueError(f"no row has the negative label {negative!r}; labels present: {np.unique(arr).tolist()}")
+    rng = np.random.default_rng(seed)
+    kept_neg = rng.choice(neg, size=int(round(keep_negative * neg.size)), replace=False)
+    return np.sort(np.concatenate([np.flatnonzero(arr != negative), kept_neg]))

@@ -235,7 +235,7 @@ def _numeric_target(col: pd.Series, name: str) -> pd.Series | None:
 
 
 def _parse_formulas(formulas: pd.Series, progress: bool) -> tuple[list[str | None], pd.DataFrame]:
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     keys: list[str | None] = []
     bad = []
@@ -369,7 +369,8 @@ def diagnose(
                                   "share": fam.to_numpy() / fam.sum()})
             ar = pd.Series(chemistry.arity(good)).value_counts().sort_index()
             ar_t = pd.DataFrame({"elements": ar.index, "count": ar.to_numpy(), "share": ar.to_numpy() / ar.sum()})
-            figures["top family share"] = float(fam_t["share"].iloc[0])
+            if fam_t["anion family"].iloc[0] not in ("intermetallic", "element"):  # alloys: no anion skew
+                figures["top family share"] = float(fam_t["share"].iloc[0])
             sections.append(Section("Chemistry: anion families", f"The most common family, "
                                     f"{fam_t['anion family'].iloc[0]}, holds {fam_t['share'].iloc[0]:.1%} of the "
                                     "parsable formulas.", fam_t))

@@ -15,7 +15,7 @@ Example
 >>> import numpy as np
 >>> X = np.arange(20.0).reshape(-1, 1); y = np.where(X[:, 0] < 10, 0.0, X[:, 0])
 >>> HurdleRegressor(combine="gate").fit(X, y).predict([[0.0], [19.0]]).round(1).tolist()
-[0.0, 19.0]
+[0.0, 17.0]
 """
 from __future__ import annotations
 

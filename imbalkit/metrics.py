@@ -332,8 +332,8 @@ def evaluate_regression(
     ("MAE", "RMSE", "bias"), ``value`` and ``baseline``.
 
     >>> t = evaluate_regression([0, 1, 5], [0.5, 1, 3], thresholds=[4], y_train=[0, 2])
-    >>> t[t.metric == "MAE"][["scope", "value", "baseline"]].values.tolist()
-    [['overall', 0.8333333333333334, 2.0], ['[0, 4)', 0.25, 0.5], ['[4, 5]', 2.0, 4.0]]
+    >>> t[t.metric == "MAE"][["scope", "value", "baseline"]].round(3).values.tolist()
+    [['overall', 0.833, 1.667], ['[0, 4)', 0.25, 0.5], ['[4, 5]', 2.0, 4.0]]
     """
     yt = as_1d_float(y_true, "y_true")
     yp = as_1d_float(y_pred, "y_pred")

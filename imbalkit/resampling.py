@@ -80,13 +80,13 @@ def check_minority_per_fold(
     ``k_neighbors`` minority neighbours, so a training fold needs ``k_neighbors + 1``
     minority samples. Returns the smallest minority count found.
 
-    >>> y = np.array([0] * 40 + [1] * 10)
+    >>> y = np.array([0] * 40 + [1] * 10)  # doctest: +ELLIPSIS
     >>> check_minority_per_fold(y, [(np.arange(45), np.arange(45, 50))], k_neighbors=4)
     5
     >>> check_minority_per_fold(y, [(np.arange(45), np.arange(45, 50))], k_neighbors=5)
     Traceback (most recent call last):
     ...
-    ValueError: training fold 0 has only 5 sample(s) of class 1 ...
+    ValueError: training fold 0 has only 5 sample(s) of class 1 but the sampler needs k_neighbors + 1 = 6; ...
     """
     labels = as_1d(y, "y")
     if k_neighbors < 1:
@@ -96,6 +96,7 @@ def check_minority_per_fold(
     for k, (tr, _) in enumerate(splits):
         counts = {c: int(np.sum(labels[np.asarray(tr)] == c)) for c in classes}
         c_min = min(counts, key=counts.get)
+        c_min = c_min.item() if hasattr(c_min, "item") else c_min
         n_min = counts[c_min]
         if n_min < k_neighbors + 1:
             raise ValueError(

@@ -62,7 +62,7 @@ def class_weights(y: Any, method: str = "inverse", *, beta: float = 0.999) -> di
     beta : only for ``"effective"``, in [0, 1)
 
     >>> class_weights([0, 0, 0, 1], "sqrt_inverse")
-    {0: 0.7886751345948129, 1: 1.3660254037844386}
+    {0: 0.8452994616207484, 1: 1.4641016151377544}
     >>> w = class_weights([0] * 90 + [1] * 10, "effective", beta=0.9)
     >>> round(w[1] / w[0], 2)   # milder than the inverse-frequency ratio of 9
     1.54

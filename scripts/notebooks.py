@@ -2,7 +2,9 @@
 
 The MyST markdown file is the source of truth. For each chapter this script
 1. rewrites the hidden setup cell from the template below, with the repository URL
-   taken from _config.yml (the one place a fork changes), and
+   taken from _config.yml (the one place a fork changes; on Colab, ``IMBALKIT_REPO`` and
+   ``IMBALKIT_HOME`` in the environment override the clone source and folder, which is how
+   tests/test_colab_setup.py runs the cell against the local checkout), and
 2. writes the paired ``.ipynb`` beside it with outputs stripped.
 
     python scripts/notebooks.py --write   # after editing a chapter (make sync)
@@ -24,17 +26,20 @@ BOOK = ROOT / "book"
 SETUP_MARKER = "# Setup: runs locally, on Binder and on Colab."
 
 SETUP_TEMPLATE = '''{marker}
-# On Colab it first clones the repository (code + bundled data) and installs imbalkit;
-# Colab's own torch is kept. Locally and on Binder imbalkit is already installed.
+# On Colab it first clones the repository (code + bundled data) and installs imbalkit, plus
+# myst-nb for `glue`; Colab's own torch is kept. Locally and on Binder all is installed.
 import sys
 
 if "google.colab" in sys.modules:  # only on Colab
+    import os
     import subprocess
 
-    REPO = "{url}"
-    subprocess.run(["git", "clone", "--depth", "1", REPO, "/content/imbalkit"], check=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", "/content/imbalkit"], check=True)
-    sys.path.insert(0, "/content/imbalkit")
+    REPO = os.environ.get("IMBALKIT_REPO", "{url}")
+    HOME = os.environ.get("IMBALKIT_HOME", "/content/imbalkit")
+    if not os.path.isdir(HOME):  # a second run of the cell reuses the clone
+        subprocess.run(["git", "clone", "--depth", "1", REPO, HOME], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", HOME, "myst-nb"], check=True)
+    sys.path.insert(0, HOME)
 
 import imbalkit
 

@@ -86,3 +86,17 @@ def test_conditional_imbalance_errors():
         conditional_imbalance([1, 2], [1, 2], min_support=0)
     with pytest.raises(ValueError, match="missing"):
         conditional_imbalance([1, None], [1, 2])
+
+
+def test_simulated_publication_bias():
+    from imbalkit.curation import simulate_publication_bias
+
+    y = np.array([1] * 30 + [0] * 70)
+    idx = simulate_publication_bias(y, keep_negative=0.2, seed=3)
+    assert (y[idx] == 1).sum() == 30 and (y[idx] == 0).sum() == 14
+    assert np.array_equal(idx, simulate_publication_bias(y, keep_negative=0.2, seed=3))
+    assert len(np.unique(idx)) == len(idx)
+    with pytest.raises(ValueError, match="keep_negative"):
+        simulate_publication_bias(y, keep_negative=1.5)
+    with pytest.raises(ValueError, match="no row has the negative label"):
+        simulate_publication_bias(y, keep_negative=0.5, negative="fail")

@@ -54,6 +54,7 @@ __all__ = [
     "omega",
     "is_solid_solution",
     "vec_phase",
+    "rule_phase",
     "hea_descriptors",
 ]
 
@@ -238,6 +239,20 @@ def vec_phase(vec_value: float, *, fcc_min: float = 8.0, bcc_max: float = 6.87) 
     if vec_value < bcc_max:
         return "BCC"
     return "FCC+BCC"
+
+
+def rule_phase(omega_value: float, delta_percent: float, vec_value: float) -> str:
+    """The two classic rules combined into a three-class label: ``"other"`` unless the
+    Yang & Zhang rule predicts a solid solution; then ``"FCC"``/``"BCC"`` by the Guo VEC rule,
+    and ``"other"`` for the mixed FCC+BCC window (6.87 ≤ VEC < 8).
+
+    >>> rule_phase(5.8, 2.3, 8.0), rule_phase(0.8, 2.3, 8.0), rule_phase(5.8, 2.3, 7.2)
+    ('FCC', 'other', 'other')
+    """
+    if not is_solid_solution(omega_value, delta_percent):
+        return "other"
+    phase = vec_phase(vec_value)
+    return phase if phase in ("FCC", "BCC") else "other"
 
 
 def hea_descriptors(formulas: pd.Series | list[str]) -> pd.DataFrame:

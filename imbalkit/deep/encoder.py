@@ -145,8 +145,8 @@ def load_pretrained(name: str = PRETRAINED) -> tuple[PropertyModel, dict]:
     Examples
     --------
     >>> model, meta = load_pretrained()
-    >>> sorted(meta)[:3]
-    ['epochs', 'hidden', 'lr']
+    >>> meta["n_train"], meta["hidden"]
+    (60000, [256, 128])
     """
     from imbalkit.datasets import model_path
 

@@ -95,7 +95,8 @@ def main(argv: Sequence[str] | None = None) -> dict:
     --------
     >>> import tempfile, os
     >>> out = os.path.join(tempfile.mkdtemp(), "tiny.pt")
-    >>> meta = main(["--out", out, "--n-train", "300", "--n-val", "100", "--epochs", "1", "--hidden", "8"])
+    >>> meta = main(["--out", out, "--n-train", "300", "--n-val", "100", "--epochs", "1", "--hidden", "8",
+    ...              "--quiet"])
     >>> meta["n_train"], meta["val_mae"] > 0
     (300, True)
     """
@@ -109,6 +110,7 @@ def main(argv: Sequence[str] | None = None) -> dict:
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--hidden", type=int, nargs="+", default=[256, 128])
     ap.add_argument("--device", default="cpu")
+    ap.add_argument("--quiet", action="store_true", help="do not print the metadata")
     a = ap.parse_args(argv)
     t0 = time.time()
     train = pretraining_data("train", a.n_train, seed=a.seed)
@@ -120,7 +122,8 @@ def main(argv: Sequence[str] | None = None) -> dict:
                 epochs=a.epochs, batch_size=a.batch_size, lr=a.lr, hidden=list(a.hidden), clip=CLIP,
                 loss="l1", val_mae=round(val_mae, 5), train_seconds=round(time.time() - t0, 1))
     save_model(model, a.out, **meta)
-    print(meta)
+    if not a.quiet:
+        print(meta)
     return meta
 
 

@@ -1,0 +1,86 @@
+"""Balanced MSE against a direct numpy computation; weighted MSE against its formula."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from imbalkit.regression_losses import BalancedMSELoss, WeightedMSELoss, balanced_mse, weighted_mse
+
+
+def _bmc_numpy(pred: np.ndarray, target: np.ndarray, var: float) -> float:
+    logits = -((pred[:, None] - target[None, :]) ** 2) / (2 * var)
+    row_max = logits.max(axis=1, keepdims=True)
+    log_softmax = logits - row_max - np.log(np.exp(logits - row_max).sum(axis=1, keepdims=True))
+    return float(-np.mean(np.diag(log_softmax)) * 2 * var)
+
+
+@pytest.mark.parametrize("var", [0.25, 1.0, 4.0])
+def test_balanced_mse_matches_numpy(var: float) -> None:
+    rng = np.random.default_rng(1)
+    pred, target = rng.normal(size=17), rng.exponential(2.0, size=17)
+    got = balanced_mse(torch.tensor(pred, dtype=torch.float64), torch.tensor(target, dtype=torch.float64), var)
+    assert float(got) == pytest.approx(_bmc_numpy(pred, target, var), rel=1e-10)
+
+
+def test_balanced_mse_accepts_column_vectors_and_hand_value() -> None:
+    p = torch.tensor([[0.0], [2.0]])
+    # rows: logits [0, -2] and [-2, 0]; CE = log(1 + e^-2); times 2σ² = 2
+    assert float(balanced_mse(p, torch.tensor([0.0, 2.0]), 1.0)) == pytest.approx(2 * np.log1p(np.exp(-2)), rel=1e-6)
+
+
+def test_balanced_mse_gradients_are_finite_and_pull_toward_target() -> None:
+    torch.manual_seed(0)
+    pred = torch.randn(64, requires_grad=True)
+    target = torch.randn(64) * 3 + 10.0  # far away: large logits must not overflow
+    loss = balanced_mse(pred, target, 0.5)
+    loss.backward()
+    assert torch.isfinite(loss) and torch.isfinite(pred.grad).all()
+    # a prediction below its own target is pushed up, one above it is pushed down
+    p2 = torch.tensor([0.6, 0.4], requires_grad=True)
+    balanced_mse(p2, torch.tensor([1.0, 0.0]), 1.0).backward()
+    assert p2.grad[0] < 0 < p2.grad[1]
+
+
+def test_learnable_noise_gets_a_gradient_and_scale_is_detached() -> None:
+    loss_fn = BalancedMSELoss(init_noise_sigma=2.0, learnable=True)
+    assert float(loss_fn.noise_var.detach()) == pytest.approx(4.0)
+    pred, target = torch.tensor([0.0, 1.0, 3.0]), torch.tensor([0.5, 1.0, 2.0])
+    loss = loss_fn(pred, target)
+    loss.backward()
+    assert loss_fn.log_var.grad is not None and torch.isfinite(loss_fn.log_var.grad)
+    # gradient w.r.t. the variance comes from the logits only (the 2σ² factor is a constant)
+    v = torch.tensor(4.0, requires_grad=True)
+    logits = -(pred[:, None] - target[None, :]) ** 2 / (2 * v)
+    ce = torch.nn.functional.cross_entropy(logits, torch.arange(3))
+    (ce * 8.0).backward()
+    assert float(loss_fn.log_var.grad) == pytest.approx(float(v.grad) * 4.0, rel=1e-5)  # d/dlogvar = var * d/dvar
+
+
+def test_fixed_noise_has_no_parameters() -> None:
+    assert list(BalancedMSELoss(1.0).parameters()) == []
+
+
+def test_weighted_mse_formula_and_plain_case() -> None:
+    p, t = torch.tensor([1.0, 2.0, 4.0]), torch.tensor([0.0, 0.0, 0.0])
+    w = torch.tensor([1.0, 2.0, 0.5])
+    assert float(weighted_mse(p, t, w)) == pytest.approx((1 + 2 * 4 + 0.5 * 16) / 3.5)
+    assert float(weighted_mse(p, t)) == pytest.approx(float(torch.nn.functional.mse_loss(p, t)))
+    assert float(WeightedMSELoss()(p, t, torch.ones(3))) == pytest.approx(21 / 3)
+
+
+def test_bad_inputs() -> None:
+    with pytest.raises(ValueError, match="noise_var must be one positive"):
+        balanced_mse(torch.zeros(3), torch.zeros(3), 0.0)
+    with pytest.raises(ValueError, match="pred has 3 values but target has 2"):
+        balanced_mse(torch.zeros(3), torch.zeros(2))
+    with pytest.raises(ValueError, match="non-negative"):
+        weighted_mse(torch.zeros(2), torch.zeros(2), torch.tensor([1.0, -1.0]))
+    with pytest.raises(ValueError, match="weight has 1 values for 2"):
+        weighted_mse(torch.zeros(2), torch.zeros(2), torch.tensor([1.0]))
+    with pytest.raises(TypeError, match="torch.Tensor"):
+        weighted_mse(np.zeros(2), torch.zeros(2))
+    with pytest.raises(ValueError, match="shape"):
+        balanced_mse(torch.zeros(2, 2), torch.zeros(2, 2))
+    with pytest.raises(ValueError, match="init_noise_sigma"):
+        BalancedMSELoss(-1.0)
