@@ -42,26 +42,31 @@ def element_table(name: str = "magpie_elements") -> pd.DataFrame:
     return datasets.load(name).set_index("element")
 
 
-def composition_matrix(formulas: Sequence[str], elements: Sequence[str]) -> sparse.csr_matrix:
+def composition_matrix(
+    formulas: Sequence[str], elements: Sequence[str], *, rows: Sequence[int] | None = None
+) -> sparse.csr_matrix:
     """Sparse (n_formulas × n_elements) matrix of atomic fractions.
 
     Raises ``ValueError`` naming the row and formula when a formula cannot be parsed or
     contains an element that is not in ``elements``.
 
+    ``rows`` gives the row number to report for each formula (default: its position).
+
     >>> composition_matrix(["H2O"], ["H", "O"]).toarray().round(3).tolist()
     [[0.667, 0.333]]
     """
     col = {el: j for j, el in enumerate(elements)}
+    rows_out = list(range(len(formulas))) if rows is None else list(rows)
     rows, cols, vals = [], [], []
     for i, formula in enumerate(formulas):
         try:
             fr = element_fractions(formula)
         except ValueError as exc:
-            raise ValueError(f"row {i}: {exc}") from None
+            raise ValueError(f"row {rows_out[i]}: {exc}") from None
         for el, x in fr.items():
             if el not in col:
                 raise ValueError(
-                    f"row {i}: formula {formula!r} contains {el!r}, which has no entry in the "
+                    f"row {rows_out[i]}: formula {formula!r} contains {el!r}, which has no entry in the "
                     f"element table ({len(elements)} elements); drop the row or use a table that covers it"
                 )
             rows.append(i)
@@ -108,8 +113,9 @@ def magpie_features(
     P = table[properties].to_numpy(dtype=float)  # (n_elements, n_props)
 
     # Parse each distinct formula once.
-    uniq, inverse = np.unique(np.asarray(formulas, dtype=object).astype(str), return_inverse=True)
-    F = composition_matrix(list(uniq), list(table.index)).tocsr()
+    uniq, first, inverse = np.unique(np.asarray(formulas, dtype=object).astype(str), return_index=True,
+                                     return_inverse=True)
+    F = composition_matrix([str(f) for f in uniq], list(table.index), rows=first.tolist()).tocsr()
     F.sort_indices()
     row_of_entry = np.repeat(np.arange(F.shape[0]), np.diff(F.indptr))
     frac = F.data[:, None]

@@ -52,3 +52,17 @@ def test_bad_inputs():
         bet_fit([0.1, 0.2, 0.3, 0.4], [4.0, 3.0, 2.0, 1.0])
     with pytest.raises(ValueError, match="v_m_cm3_STP_per_g must be a positive"):
         bet_area_m2_per_g_from_monolayer(-1.0)
+
+
+def test_fixed_range_reports_criteria():
+    from imbalkit.bench.porous import bet_fit_range
+
+    x = np.linspace(0.02, 0.4, 20)
+    ok = bet_fit_range(x, bet_isotherm_cm3_STP_per_g(x, 50.0, 100.0))
+    assert ok["v_m"] == pytest.approx(50.0) and ok["C"] == pytest.approx(100.0)
+    assert ok[["monotonic", "positive_C", "x_m_in_range", "x_m_consistent"]].all()
+    xl = np.linspace(0.01, 0.4, 20)
+    bad = bet_fit_range(xl, 250 * 40 * xl / (1 + 40 * xl))  # type I: the 0.05-0.3 window is invalid
+    assert not bad["positive_C"] and np.isnan(bad["area_m2_per_g"])
+    with pytest.raises(ValueError, match="only 1 points"):
+        bet_fit_range(np.array([0.01, 0.1, 0.5]), np.array([1.0, 2.0, 3.0]), 0.05, 0.2)

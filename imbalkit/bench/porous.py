@@ -36,7 +36,7 @@ from .._checks import as_1d_float
 
 __all__ = [
     "N2_CROSS_SECTION_NM2", "AVOGADRO_PER_MOL", "MOLAR_VOLUME_STP_CM3", "bet_area_m2_per_g_from_monolayer",
-    "bet_transform", "BETResult", "bet_fit", "bet_isotherm_cm3_STP_per_g",
+    "bet_transform", "BETResult", "bet_fit", "bet_fit_range", "bet_isotherm_cm3_STP_per_g",
 ]
 
 N2_CROSS_SECTION_NM2 = 0.162
@@ -176,3 +176,35 @@ def bet_fit(p_rel: Any, adsorbed_cm3_STP_per_g: Any, *, min_points: int = 4, tol
         p_rel_max=float(best["p_rel_max"]), n_points=int(best["n_points"]), r2=float(best["r2"]),
         x_monolayer=float(best["x_monolayer"]), candidates=cand,
     )
+
+
+def bet_fit_range(p_rel: Any, adsorbed_cm3_STP_per_g: Any, p_rel_min: float = 0.05, p_rel_max: float = 0.30,
+                  *, tol_xm: float = 0.10) -> pd.Series:
+    """BET fit on a fixed relative-pressure window (the classic 0.05-0.30), reporting the
+    Rouquerol criteria instead of enforcing them. Returns a Series with ``v_m``, ``C``,
+    ``area_m2_per_g`` (NaN when C ≤ 0), ``r2`` and one boolean per criterion.
+
+    >>> x = np.linspace(0.02, 0.4, 20)
+    >>> round(bet_fit_range(x, bet_isotherm_cm3_STP_per_g(x, 50.0, 100.0))["C"], 6)
+    100.0
+    """
+    x, v = _check_isotherm(p_rel, adsorbed_cm3_STP_per_g)
+    sel = (x >= p_rel_min) & (x <= p_rel_max)
+    if sel.sum() < 3:
+        raise ValueError(f"only {int(sel.sum())} points lie in [{p_rel_min}, {p_rel_max}]; need at least 3")
+    xs, vs = x[sel], v[sel]
+    slope, intercept, r2 = _line(xs, xs / (vs * (1 - xs)))
+    c = slope / intercept + 1 if intercept > 0 else np.nan
+    c = c if np.isfinite(c) and c > 0 else np.nan
+    vm = 1.0 / (slope + intercept) if slope + intercept > 0 else np.nan
+    xm = 1.0 / (np.sqrt(c) + 1) if np.isfinite(c) else np.nan
+    x_at_vm = float(np.interp(vm, v, x)) if np.isfinite(vm) and v[0] <= vm <= v[-1] else np.nan
+    in_range = bool(np.isfinite(xm) and xs[0] <= xm <= xs[-1])
+    return pd.Series({
+        "p_rel_min": xs[0], "p_rel_max": xs[-1], "n_points": int(sel.sum()), "v_m": vm,
+        "C": slope / intercept + 1 if intercept != 0 else np.nan,
+        "area_m2_per_g": bet_area_m2_per_g_from_monolayer(vm) if np.isfinite(c) and np.isfinite(vm) else np.nan,
+        "r2": r2, "monotonic": bool(np.all(np.diff(vs * (1 - xs)) > 0)), "positive_C": bool(np.isfinite(c)),
+        "x_m_in_range": in_range,
+        "x_m_consistent": bool(in_range and np.isfinite(x_at_vm) and abs(x_at_vm - xm) <= tol_xm * xm),
+    })
