@@ -43,6 +43,7 @@ __all__ = [
     "pdr_protocol",
     "top_k_hits",
     "extraordinary_search",
+    "tail_scorers",
 ]
 
 
@@ -296,3 +297,33 @@ def extraordinary_search(
                      "hits@k": top_k_hits(is_extra, scores), "random": extra.size / pool.size,
                      "above_train_max": above})
     return pd.DataFrame(rows)
+
+
+def tail_scorers(threshold: float, *, unit: str = "") -> dict[str, Callable[[Any, Any], float]]:
+    """Scorers for :func:`imbalkit.cv.repeated_cv` that split the test fold at ``threshold``:
+    overall MAE, bulk MAE (``y <= threshold``), tail MAE (``y > threshold``) and tail bias
+    (mean prediction − truth on the tail; negative = shrinkage toward the mean). A fold
+    without tail samples scores NaN on the tail columns.
+
+    >>> s = tail_scorers(4.0)
+    >>> {k: f(np.array([1.0, 5.0]), np.array([1.5, 4.0])) for k, f in s.items()}
+    {'MAE': 0.75, 'bulk MAE': 0.5, 'tail MAE': 1.0, 'tail bias': -1.0}
+    """
+    if not np.isfinite(threshold):
+        raise ValueError(f"threshold must be a finite number, got {threshold!r}")
+    sfx = f" ({unit})" if unit else ""
+
+    def _part(yt: Any, yp: Any, tail: bool, signed: bool) -> float:
+        yt, yp = np.asarray(yt, float), np.asarray(yp, float)
+        m = yt > threshold if tail else yt <= threshold
+        if not m.any():
+            return float("nan")
+        err = yp[m] - yt[m]
+        return float(np.mean(err) if signed else np.mean(np.abs(err)))
+
+    return {
+        f"MAE{sfx}": lambda yt, yp: float(np.mean(np.abs(np.asarray(yp, float) - np.asarray(yt, float)))),
+        f"bulk MAE{sfx}": lambda yt, yp: _part(yt, yp, False, False),
+        f"tail MAE{sfx}": lambda yt, yp: _part(yt, yp, True, False),
+        f"tail bias{sfx}": lambda yt, yp: _part(yt, yp, True, True),
+    }

@@ -139,7 +139,7 @@ class TorchMLPRegressor(RegressorMixin, BaseEstimator):
     """A small MLP regressor (scikit-learn API) trained with one of the losses above.
 
     Inputs and targets are standardised inside ``fit`` (statistics from the training rows
-    only); predictions are returned in target units. Training is full-CPU, seeded and
+    only; standardised inputs are clipped at ±5); predictions are returned in target units. Training is full-CPU, seeded and
     deterministic for a given ``seed``.
 
     Parameters
@@ -150,6 +150,10 @@ class TorchMLPRegressor(RegressorMixin, BaseEstimator):
     epochs, batch_size, lr, weight_decay : Adam training settings
     noise_sigma : initial σ of Balanced MSE in *standardised* target units
     learn_noise : learn σ jointly with the network (Ren et al. 2022)
+    clip_to_train_range : clip predictions to ``[min(y_train), max(y_train)]``. Useful with
+        Balanced MSE on a target with a point mass at its minimum (band gaps at 0 eV): for
+        a row whose target is the smallest in the batch, Balanced MSE keeps decreasing as
+        the prediction moves further below it, so such predictions can run far out of range.
     seed : seed for initialisation and batch order
 
     Examples
@@ -158,11 +162,13 @@ class TorchMLPRegressor(RegressorMixin, BaseEstimator):
     >>> m = TorchMLPRegressor(epochs=30, seed=0).fit(X, y)
     >>> float(np.mean(np.abs(m.predict(X) - y))) < 0.2
     True
+    >>> m.set_params(clip_to_train_range=True).predict([[5.0]]).round(6).tolist()  # clipped at max(y)
+    [3.0]
     """
 
     def __init__(self, loss: str = "mse", *, hidden: int = 64, epochs: int = 40, batch_size: int = 128,
                  lr: float = 3e-3, weight_decay: float = 1e-4, noise_sigma: float = 1.0,
-                 learn_noise: bool = False, seed: int = 0) -> None:
+                 learn_noise: bool = False, clip_to_train_range: bool = False, seed: int = 0) -> None:
         self.loss = loss
         self.hidden = hidden
         self.epochs = epochs
@@ -171,6 +177,7 @@ class TorchMLPRegressor(RegressorMixin, BaseEstimator):
         self.weight_decay = weight_decay
         self.noise_sigma = noise_sigma
         self.learn_noise = learn_noise
+        self.clip_to_train_range = clip_to_train_range
         self.seed = seed
 
     def fit(self, X, y, sample_weight=None) -> "TorchMLPRegressor":
@@ -186,9 +193,10 @@ class TorchMLPRegressor(RegressorMixin, BaseEstimator):
         w = None if sample_weight is None else as_1d_float(sample_weight, "sample_weight")
         self.x_mean_, self.x_std_ = Xa.mean(0), Xa.std(0) + 1e-8
         self.y_mean_, self.y_std_ = float(ya.mean()), float(ya.std() + 1e-8)
+        self.y_range_ = (float(ya.min()), float(ya.max()))
         torch.manual_seed(self.seed)
         gen = torch.Generator().manual_seed(self.seed)
-        Xt = torch.tensor((Xa - self.x_mean_) / self.x_std_, dtype=torch.float32)
+        Xt = torch.tensor(self._scale(Xa), dtype=torch.float32)
         yt = torch.tensor((ya - self.y_mean_) / self.y_std_, dtype=torch.float32)
         wt = None if w is None else torch.tensor(w, dtype=torch.float32)
         net = nn.Sequential(nn.Linear(Xa.shape[1], self.hidden), nn.ReLU(),
@@ -212,11 +220,17 @@ class TorchMLPRegressor(RegressorMixin, BaseEstimator):
         self.noise_var_ = float(bmc.noise_var.detach()) * self.y_std_**2
         return self
 
+    def _scale(self, Xa: np.ndarray) -> np.ndarray:
+        # standardise with training statistics and clip at ±5 so that a rare, extreme
+        # feature value cannot throw the network far outside what it was trained on
+        return np.clip((Xa - self.x_mean_) / self.x_std_, -5.0, 5.0)
+
     def predict(self, X) -> np.ndarray:
         """Predictions in target units."""
         if not hasattr(self, "net_"):
             raise ValueError("this TorchMLPRegressor is not fitted yet; call fit(X, y) first")
         Xa = np.asarray(getattr(X, "values", X), dtype=float)
         with torch.no_grad():
-            z = self.net_(torch.tensor((Xa - self.x_mean_) / self.x_std_, dtype=torch.float32))[:, 0].numpy()
-        return z.astype(float) * self.y_std_ + self.y_mean_
+            z = self.net_(torch.tensor(self._scale(Xa), dtype=torch.float32))[:, 0].numpy()
+        out = z.astype(float) * self.y_std_ + self.y_mean_
+        return np.clip(out, *self.y_range_) if self.clip_to_train_range else out

@@ -160,7 +160,8 @@ class TargetWeighter:
             raw = np.where(counts > 0, 1.0 / np.sqrt(np.maximum(counts, 1)), np.nan)
         else:
             eff = smooth_counts(counts, self.kernel_size, self.sigma)
-            raw = 1.0 / (np.sqrt(eff) if self.lds_sqrt else eff)
+            with np.errstate(divide="ignore"):
+                raw = 1.0 / (np.sqrt(eff) if self.lds_sqrt else eff)
             raw = np.where(eff > 0, raw, np.nan)
         raw = np.where(np.isnan(raw), np.nanmax(raw), raw)  # empty bin: weight of the rarest bin
         scale = float(np.mean(raw[labels]))

@@ -199,7 +199,7 @@ def tuned_threshold_folds(
 
 def fold_metrics(y_true: Any, score: Any, threshold: float, *, probabilistic: bool = True) -> dict[str, float]:
     """Metrics of one held-out fold: prevalence, PR-AUC, MCC / F1 / precision / recall at the
-    given threshold, MCC at 0.5, and (for probabilities) Brier score and mean predicted probability.
+    given threshold, MCC and F1 at 0.5, and (for probabilities) Brier score and mean predicted probability.
 
     >>> m = fold_metrics([0, 0, 1, 1], [0.1, 0.6, 0.7, 0.9], 0.65)
     >>> m["MCC"], m["prevalence"], round(m["mean p"], 3)
@@ -218,6 +218,7 @@ def fold_metrics(y_true: Any, score: Any, threshold: float, *, probabilistic: bo
         "precision": float(precision_score(y, pred, zero_division=0)),
         "recall": float(recall_score(y, pred, zero_division=0)),
         "MCC@0.5": float(matthews_corrcoef(y, (s >= 0.5).astype(int))) if probabilistic else np.nan,
+        "F1@0.5": float(f1_score(y, (s >= 0.5).astype(int), zero_division=0)) if probabilistic else np.nan,
         "Brier": float(brier_score_loss(y, np.clip(s, 0, 1))) if probabilistic else np.nan,
         "mean p": float(s.mean()) if probabilistic else np.nan,
         "threshold": float(threshold),

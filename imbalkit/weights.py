@@ -31,7 +31,7 @@ from sklearn.base import clone
 from ._checks import as_1d
 from .cv import fold_indices, _take
 
-__all__ = ["effective_number", "class_weights", "sample_weights", "weight_sweep", "METHODS"]
+__all__ = ["effective_number", "class_weights", "sample_weights", "integer_copies", "replicate_by_weight", "weight_sweep", "METHODS"]
 
 METHODS = ("inverse", "sqrt_inverse", "effective")
 
@@ -94,6 +94,41 @@ def sample_weights(y: Any, weights: Mapping[Any, float]) -> np.ndarray:
     if missing:
         raise ValueError(f"weights has no entry for class(es) {missing}; give a weight for every class in y")
     return np.array([weights[v.item() if hasattr(v, "item") else v] for v in labels], dtype=float)
+
+
+def integer_copies(y: Any, method: str = "inverse", *, beta: float = 0.999) -> dict[Any, int]:
+    """Class weights of :func:`class_weights` rounded to integer copies, the most common class
+    getting 1 copy.
+
+    >>> integer_copies([0] * 9 + [1] * 3)
+    {0: 1, 1: 3}
+    """
+    w = class_weights(y, method, beta=beta)
+    w_min = min(w.values())
+    return {c: max(1, int(round(v / w_min))) for c, v in w.items()}
+
+
+def replicate_by_weight(X: Any, y: Any, method: str = "inverse", *, beta: float = 0.999) -> tuple[Any, np.ndarray]:
+    """Integer class weights applied by repeating rows (:func:`integer_copies` of each class).
+
+    For gradient boosting this is the same as integer sample weights (gradients and
+    hessians of a leaf are sums over rows) and avoids the slow weighted binning of
+    ``HistGradientBoostingClassifier`` with ``class_weight``. Deterministic: every row of a
+    class is repeated the same number of times. Use it as a sampler inside a pipeline with
+    ``imblearn.FunctionSampler(func=replicate_by_weight, validate=False)``.
+
+    >>> Xr, yr = replicate_by_weight(np.arange(5).reshape(-1, 1), [0, 0, 0, 0, 1])
+    >>> yr.tolist(), Xr.ravel().tolist()
+    ([0, 0, 0, 0, 1, 1, 1, 1], [0, 1, 2, 3, 4, 4, 4, 4])
+    """
+    labels = as_1d(y, "y")
+    n = X.shape[0] if hasattr(X, "shape") else len(X)
+    if n != labels.size:
+        raise ValueError(f"X has {n} rows but y has {labels.size} labels")
+    copies = integer_copies(labels, method, beta=beta)
+    reps = np.array([copies[v.item() if hasattr(v, "item") else v] for v in labels])
+    idx = np.repeat(np.arange(labels.size), reps)
+    return _take(X, idx), labels[idx]
 
 
 def weight_sweep(

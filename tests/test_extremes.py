@@ -92,3 +92,15 @@ def test_errors() -> None:
         extreme_mask([1.0, np.nan], quantile=0.5)
     with pytest.raises(ValueError, match="test_fraction"):
         iid_ood_split(y, quantile=0.9, test_fraction=1.0)
+
+
+def test_tail_scorers_by_hand() -> None:
+    from imbalkit.extremes import tail_scorers
+
+    s = tail_scorers(2.0, unit="eV")
+    yt, yp = np.array([0.0, 1.0, 3.0, 5.0]), np.array([1.0, 1.0, 2.0, 2.0])
+    assert s["MAE (eV)"](yt, yp) == pytest.approx(5 / 4)
+    assert s["bulk MAE (eV)"](yt, yp) == pytest.approx(0.5)
+    assert s["tail MAE (eV)"](yt, yp) == pytest.approx(2.0)
+    assert s["tail bias (eV)"](yt, yp) == pytest.approx(-2.0)
+    assert np.isnan(s["tail MAE (eV)"](np.array([0.0]), np.array([0.0])))

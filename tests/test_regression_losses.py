@@ -84,3 +84,27 @@ def test_bad_inputs() -> None:
         balanced_mse(torch.zeros(2, 2), torch.zeros(2, 2))
     with pytest.raises(ValueError, match="init_noise_sigma"):
         BalancedMSELoss(-1.0)
+
+
+def test_mlp_regressor_api_and_determinism() -> None:
+    from sklearn.base import clone
+
+    from imbalkit.regression_losses import TorchMLPRegressor
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 3)); y = X[:, 0] * 2 + 1
+    for loss in ("mse", "balanced_mse"):
+        a = TorchMLPRegressor(loss, epochs=5, seed=1).fit(X, y).predict(X)
+        b = clone(TorchMLPRegressor(loss, epochs=5, seed=1)).fit(X, y).predict(X)
+        np.testing.assert_array_equal(a, b)
+        assert np.all(np.isfinite(a))
+    w = np.where(y > 2, 5.0, 1.0)
+    m = TorchMLPRegressor("weighted_mse", epochs=5, clip_to_train_range=True).fit(X, y, sample_weight=w)
+    p = m.predict(X * 10)
+    assert p.min() >= y.min() and p.max() <= y.max()
+    with pytest.raises(ValueError, match="needs sample_weight"):
+        TorchMLPRegressor("weighted_mse").fit(X, y)
+    with pytest.raises(ValueError, match="loss must be"):
+        TorchMLPRegressor("l1").fit(X, y)
+    with pytest.raises(ValueError, match="not fitted"):
+        TorchMLPRegressor().predict(X)

@@ -101,3 +101,30 @@ def test_weight_sweep_errors() -> None:
         weight_sweep(LogisticRegression(), X, y, {"a": None}, average_precision_score, param="weights")
     with pytest.raises(ValueError, match="method must be"):
         weight_sweep(LogisticRegression(), X, y, {"a": None}, average_precision_score, method="proba")
+
+
+def test_integer_copies_and_replication() -> None:
+    import pandas as pd
+    from imbalkit.weights import integer_copies, replicate_by_weight
+    y = np.array([0] * 30 + [1] * 5 + [2] * 2)
+    assert integer_copies(y) == {0: 1, 1: 6, 2: 15}
+    X = pd.DataFrame({"a": np.arange(37)})
+    Xr, yr = replicate_by_weight(X, y)
+    assert np.bincount(yr).tolist() == [30, 30, 30]
+    assert Xr["a"].tolist().count(36) == 15 and isinstance(Xr, pd.DataFrame)
+    with pytest.raises(ValueError, match="X has 3 rows but y has 37"):
+        replicate_by_weight(X.iloc[:3], y)
+
+
+def test_replication_equals_integer_sample_weights_for_boosting() -> None:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from imbalkit.weights import integer_copies, replicate_by_weight
+    rng = np.random.default_rng(0)
+    X = rng.integers(0, 8, size=(200, 2)).astype(float)    # few distinct values: identical bins either way
+    y = (X[:, 0] + rng.normal(size=200) > 8).astype(int)
+    kw = dict(max_iter=10, min_samples_leaf=1, early_stopping=False, random_state=0)
+    copies = integer_copies(y)
+    Xr, yr = replicate_by_weight(X, y)
+    a = HistGradientBoostingClassifier(**kw).fit(Xr, yr).predict_proba(X)
+    b = HistGradientBoostingClassifier(**kw).fit(X, y, sample_weight=np.array([copies[v] for v in y])).predict_proba(X)
+    assert np.allclose(a, b, atol=1e-6)

@@ -15,8 +15,8 @@ and the two classic rules: solid solution if Ω ≥ 1.1 and δ ≤ 6.6 % (Yang &
 FCC if VEC ≥ 8, BCC if VEC < 6.87, mixed in between (Guo et al. 2011).
 
 Radii are the Miracle et al. (2003) radii of the Magpie table, so δ values are on that
-scale (the Cantor alloy gives 2.25 %, not the 3.3 % obtained with 12-coordinate metallic
-radii): compare δ with thresholds calibrated on the same radii. Element VEC follows the
+scale (the Cantor alloy gives 2.25 %; tables of 12-coordinate metallic radii give other
+values): compare δ with thresholds calibrated on the same radii. Element VEC follows the
 usual convention: s + d valence electrons for s- and d-block metals (the group number, Cu
 = 11), s + p for p-block elements (Al = 3, Si = 4, Sn = 4), 3 for the lanthanides; it is
 derived from the Magpie valence-electron table (Ward et al. 2016).

@@ -87,10 +87,13 @@ def probe_predictability(Z, labels, *, n_splits: int = 5, balance: bool = True, 
     if balance:
         idx = balanced_sample(labels, seed=seed)
         Z, labels = Z[idx], labels[idx]
+    from threadpoolctl import threadpool_limits
+
     scores = []
-    for tr, te in StratifiedKFold(n_splits, shuffle=True, random_state=seed).split(Z, labels):
-        clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)).fit(Z[tr], labels[tr])
-        scores.append(balanced_accuracy_score(labels[te], clf.predict(Z[te])))
+    with threadpool_limits(1):  # small problems: BLAS threads only add contention
+        for tr, te in StratifiedKFold(n_splits, shuffle=True, random_state=seed).split(Z, labels):
+            clf = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000)).fit(Z[tr], labels[tr])
+            scores.append(balanced_accuracy_score(labels[te], clf.predict(Z[te])))
     return pd.Series(scores, name="balanced accuracy")
 
 
