@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 __all__ = ["DataIntegrityError", "UnknownDatasetError", "data_dir", "manifest", "available", "info", "verify", "load",
-           "model_path"]
+           "model_path", "file_sha256"]
 
 
 class DataIntegrityError(ValueError):
@@ -91,7 +91,12 @@ def info(name: str) -> dict:
     return datasets[name]
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """Hex sha256 of a file, read in 1 MiB blocks (used for the manifest and its checks).
+
+    >>> len(file_sha256(data_dir() / "manifest.json"))
+    64
+    """
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -106,7 +111,7 @@ def _check_file(name: str, folder: Path, entry: dict) -> Path:
             f"{name}: file {entry['file']} is missing from {folder}; restore it with "
             f"'git checkout -- data/{entry['file']}' (or re-clone the repository)"
         )
-    digest = _sha256(path)
+    digest = file_sha256(path)
     if digest != entry["sha256"]:
         raise DataIntegrityError(
             f"{name}: file {entry['file']} is corrupted or was changed "

@@ -5,11 +5,12 @@ computed from the files in data/raw. Run after adding or replacing a data file:
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 import pandas as pd
+
+from imbalkit.datasets import file_sha256 as sha256
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
@@ -100,14 +101,6 @@ MODELS: dict[str, dict] = {
         licence="CC BY 4.0 (trained on OQMD data)",
         metrics={"val_mae_eV_per_atom": 0.12956, "n_val": 10000, "val_rows": "10 000 drawn with seed 0 from the val split"}),
 }
-
-
-def sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def main() -> None:

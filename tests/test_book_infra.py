@@ -30,7 +30,11 @@ def _throwaway_book(tmp_path: Path, cell: str) -> Path:
     book.mkdir()
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     config["bibtex_bibfiles"] = ["refs.bib"]
-    config["exclude_patterns"] = ["_build", "**.ipynb"]
+    config["exclude_patterns"] = ["_build", "**.ipynb", "book/_static", "book/_ext"]
+    # the book's own Sphinx extension and static files, at the paths _config.yml names
+    (book / "book").mkdir()
+    for folder in ("_ext", "_static"):
+        (book / "book" / folder).symlink_to(ROOT / "book" / folder)
     config["execute"]["execute_notebooks"] = "force"
     (book / "_config.yml").write_text(yaml.safe_dump(config))
     (book / "refs.bib").write_text("")

@@ -51,7 +51,7 @@ def validity_report(V, *, max_elements: int = 8, allowed: np.ndarray | None = No
     if V.ndim != 2:
         raise ValueError(f"V must be 2-d (rows = compositions, columns = elements), got shape {V.shape}")
     nz = np.abs(V) > atol
-    rep = pd.DataFrame({"non_negative": (V >= -atol).all(1), "sums_to_one": np.isclose(V.sum(1), 1.0, atol=1e-4),
+    rep = pd.DataFrame({"non_negative": (V >= -atol).all(axis=1), "sums_to_one": np.isclose(V.sum(1), 1.0, atol=1e-4),
                         "n_elements": nz.sum(1)})
     rep["plausible_size"] = (rep["n_elements"] >= 1) & (rep["n_elements"] <= max_elements)
     if allowed is None:
@@ -61,7 +61,7 @@ def validity_report(V, *, max_elements: int = 8, allowed: np.ndarray | None = No
         if allowed.shape != (V.shape[1],):
             raise ValueError(f"allowed must have one entry per column ({V.shape[1]}), got shape {allowed.shape}")
         rep["known_elements"] = ~(nz & ~allowed).any(1)
-    rep["valid"] = rep[["non_negative", "sums_to_one", "plausible_size", "known_elements"]].all(1)
+    rep["valid"] = rep[["non_negative", "sums_to_one", "plausible_size", "known_elements"]].all(axis=1)
     return rep
 
 
