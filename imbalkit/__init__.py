@@ -9,6 +9,25 @@ The companion package of the imbalkit book. Each module does one job:
 * :mod:`imbalkit.diagnostics`  class counts, bins, tails, zero inflation, ``describe_imbalance``
 * :mod:`imbalkit.metrics`      metrics with their baselines
 * :mod:`imbalkit.cv`           repeated cross-validation with mean ± std
+* :mod:`imbalkit.noise`        label noise vs rare material: injection, conflicts, neighbourhoods
+* :mod:`imbalkit.splits`       stratified, binned, group, cluster, forward and extreme splits
+* :mod:`imbalkit.stats`        bootstrap CIs, paired tests, McNemar, test-set size
+* :mod:`imbalkit.calibration`  reliability curves, ECE, re-calibration
+* :mod:`imbalkit.resampling`   leakage-safe resampling pipelines and their guards
+* :mod:`imbalkit.weights`      class weights (inverse, sqrt, effective number) and sweeps
+* :mod:`imbalkit.costs`        cost matrices and minimum-expected-cost decisions
+* :mod:`imbalkit.thresholds`   threshold tuning inside training folds
+* :mod:`imbalkit.losses`       focal loss, weighted CE, logit adjustment (needs torch)
+* :mod:`imbalkit.train`        a small torch MLP classifier (needs torch)
+* :mod:`imbalkit.target_weights` sample weights for continuous targets (inverse, LDS, DenseWeight)
+* :mod:`imbalkit.regression_losses` Balanced MSE and weighted MSE (needs torch)
+* :mod:`imbalkit.hurdle`       two-stage model for zero-inflated targets
+* :mod:`imbalkit.extremes`     property-extreme robustness protocol (PDR)
+* :mod:`imbalkit.deep`         composition encoder, fine-tuning, EWC, audits, VAE (needs torch)
+* :mod:`imbalkit.active`       pool-based active learning against a database oracle
+* :mod:`imbalkit.curation`     duplicates, conflicts, polymorph policies, conditional imbalance
+* :mod:`imbalkit.diagnose`     one-call imbalance report (CLI: ``imbalkit diagnose``)
+* :mod:`imbalkit.bench`        HEA descriptors, ionic conductivity/Arrhenius, BET area
 * :mod:`imbalkit.plotting`     book style, periodic-table heat map
 """
 from __future__ import annotations

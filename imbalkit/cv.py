@@ -22,7 +22,7 @@ from sklearn.model_selection import KFold, StratifiedKFold
 
 from ._checks import as_1d
 
-__all__ = ["mae", "fold_indices", "cross_val_predictions", "repeated_predictions", "repeated_cv", "summarize", "pm"]
+__all__ = ["mae", "take_rows", "fold_indices", "cross_val_predictions", "repeated_predictions", "repeated_cv", "summarize", "pm"]
 
 Scorer = Callable[[np.ndarray, np.ndarray], float]
 
@@ -78,7 +78,12 @@ def fold_indices(
     return out
 
 
-def _take(X: Any, idx: np.ndarray) -> Any:
+def take_rows(X: Any, idx: np.ndarray) -> Any:
+    """Rows ``idx`` of a DataFrame/Series (by position) or of an array-like.
+
+    >>> take_rows(pd.Series([5, 6, 7]), np.array([2, 0])).tolist()
+    [7, 5]
+    """
     return X.iloc[idx] if isinstance(X, (pd.DataFrame, pd.Series)) else np.asarray(X)[idx]
 
 
@@ -103,8 +108,8 @@ def cross_val_predictions(
     n = yarr.size
     out: np.ndarray | None = None
     for _, _, tr, te in fold_indices(n, n_splits=n_splits, seed=seed, stratify=stratify):
-        model = clone(estimator).fit(_take(X, tr), yarr[tr])
-        pred = getattr(model, method)(_take(X, te))
+        model = clone(estimator).fit(take_rows(X, tr), yarr[tr])
+        pred = getattr(model, method)(take_rows(X, te))
         if method == "predict_proba" and pred.ndim == 2 and pred.shape[1] == 2:
             pred = pred[:, 1]
         if out is None:
@@ -176,8 +181,8 @@ def repeated_cv(
     rows = []
     for r, k, tr, te in folds:
         kwargs = fit_params(yarr[tr]) if fit_params else {}
-        model = clone(estimator).fit(_take(X, tr), yarr[tr], **kwargs)
-        score = getattr(model, method)(_take(X, te))
+        model = clone(estimator).fit(take_rows(X, tr), yarr[tr], **kwargs)
+        score = getattr(model, method)(take_rows(X, te))
         if method == "predict_proba":
             score = score[:, 1] if score.shape[1] == 2 else score
         row = {"repeat": r, "fold": k}

@@ -27,7 +27,7 @@ from sklearn.metrics import average_precision_score, brier_score_loss, matthews_
 from sklearn.model_selection import StratifiedKFold, train_test_split
 
 from ._checks import as_1d, as_1d_float
-from .cv import fold_indices, _take
+from .cv import fold_indices, take_rows
 
 __all__ = ["CRITERIA", "threshold_curve", "tune_threshold", "apply_threshold", "tuned_threshold_folds", "fold_metrics",
            "cv_tuned_threshold"]
@@ -182,17 +182,17 @@ def tuned_threshold_folds(
         y_tr = labels[tr]
         if inner == "holdout":
             fit_idx, val_idx = train_test_split(tr, test_size=val_fraction, stratify=y_tr, random_state=seed + 1000 * r + k)
-            model = clone(estimator).fit(_take(X, fit_idx), labels[fit_idx])
-            t = tune_threshold(labels[val_idx], _positive_score(model, _take(X, val_idx)), criterion,
+            model = clone(estimator).fit(take_rows(X, fit_idx), labels[fit_idx])
+            t = tune_threshold(labels[val_idx], _positive_score(model, take_rows(X, val_idx)), criterion,
                                min_precision=min_precision, if_unreachable="max_precision")
         else:
             oof = np.empty(tr.size)
             for a, b in StratifiedKFold(inner, shuffle=True, random_state=seed + 1000 * r + k).split(tr, y_tr):
-                m = clone(estimator).fit(_take(X, tr[a]), y_tr[a])
-                oof[b] = _positive_score(m, _take(X, tr[b]))
+                m = clone(estimator).fit(take_rows(X, tr[a]), y_tr[a])
+                oof[b] = _positive_score(m, take_rows(X, tr[b]))
             t = tune_threshold(y_tr, oof, criterion, min_precision=min_precision, if_unreachable="max_precision")
-            model = clone(estimator).fit(_take(X, tr), y_tr)
-        score = _positive_score(model, _take(X, te))
+            model = clone(estimator).fit(take_rows(X, tr), y_tr)
+        score = _positive_score(model, take_rows(X, te))
         yield {"repeat": r, "fold": k, "test": te, "score": score, "threshold": t,
                "fit_seconds": time.perf_counter() - start}
 

@@ -29,7 +29,7 @@ import pandas as pd
 from sklearn.base import clone
 
 from ._checks import as_1d
-from .cv import fold_indices, _take
+from .cv import fold_indices, take_rows
 
 __all__ = ["effective_number", "class_weights", "sample_weights", "integer_copies", "replicate_by_weight", "weight_sweep", "METHODS"]
 
@@ -128,7 +128,7 @@ def replicate_by_weight(X: Any, y: Any, method: str = "inverse", *, beta: float 
     copies = integer_copies(labels, method, beta=beta)
     reps = np.array([copies[v.item() if hasattr(v, "item") else v] for v in labels])
     idx = np.repeat(np.arange(labels.size), reps)
-    return _take(X, idx), labels[idx]
+    return take_rows(X, idx), labels[idx]
 
 
 def weight_sweep(
@@ -177,8 +177,8 @@ def weight_sweep(
         scores = []
         for _, _, tr, te in folds:
             value = class_weights(labels[tr], setting) if isinstance(setting, str) and setting in METHODS else setting
-            model = clone(estimator).set_params(**{param: value}).fit(_take(X, tr), labels[tr])
-            out = getattr(model, method)(_take(X, te))
+            model = clone(estimator).set_params(**{param: value}).fit(take_rows(X, tr), labels[tr])
+            out = getattr(model, method)(take_rows(X, te))
             if method == "predict_proba":
                 out = out[:, 1] if out.shape[1] == 2 else out
             scores.append(float(scorer(labels[te], out)))
