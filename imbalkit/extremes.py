@@ -31,8 +31,8 @@ from sklearn.base import clone, is_classifier
 from sklearn.model_selection import KFold
 
 from ._checks import as_1d_float
-from .cv import pm
-from .metrics import pdr, per_bin_errors
+from .cv import pm, take_rows
+from .metrics import pdr, per_bin_errors, precision_at_k
 from .splits import extraordinary_holdout
 
 __all__ = [
@@ -115,10 +115,6 @@ def iid_ood_split(
     return np.sort(perm[n_test:]), np.sort(perm[:n_test]), np.flatnonzero(mask)
 
 
-def _take(X: Any, idx: np.ndarray) -> Any:
-    return X.iloc[idx] if isinstance(X, (pd.DataFrame, pd.Series)) else np.asarray(X)[idx]
-
-
 @dataclass
 class PDRResult:
     """Output of :func:`pdr_protocol`.
@@ -193,9 +189,9 @@ def pdr_protocol(
         tr, iid, ood = iid_ood_split(arr, quantile=quantile, threshold=threshold, side=side,
                                      test_fraction=test_fraction, seed=seed + r)
         kwargs = fit_params(arr[tr]) if fit_params else {}
-        model = clone(estimator).fit(_take(X, tr), arr[tr], **kwargs)
-        pred_iid = np.asarray(model.predict(_take(X, iid)), float)
-        pred_ood = np.asarray(model.predict(_take(X, ood)), float)
+        model = clone(estimator).fit(take_rows(X, tr), arr[tr], **kwargs)
+        pred_iid = np.asarray(model.predict(take_rows(X, iid)), float)
+        pred_ood = np.asarray(model.predict(take_rows(X, ood)), float)
         mae_iid = float(np.mean(np.abs(pred_iid - arr[iid])))
         mae_ood = float(np.mean(np.abs(pred_ood - arr[ood])))
         rows.append({"seed": seed + r, "n_train": tr.size, "n_iid": iid.size, "n_ood": ood.size,
@@ -231,14 +227,10 @@ def top_k_hits(is_target: Any, scores: Any, k: int | None = None) -> float:
     0.5
     """
     t = np.asarray(is_target).astype(bool)
-    s = as_1d_float(scores, "scores")
-    if t.shape != s.shape:
-        raise ValueError(f"is_target has {t.size} values but scores has {s.size}")
     k = int(t.sum()) if k is None else int(k)
     if not 1 <= k <= t.size:
         raise ValueError(f"k must be between 1 and {t.size}, got {k} (is there any target at all?)")
-    order = np.argsort(-s, kind="stable")[:k]
-    return float(t[order].mean())
+    return precision_at_k(t.astype(int), scores, k)
 
 
 def extraordinary_search(
@@ -286,12 +278,12 @@ def extraordinary_search(
         is_extra = np.r_[np.zeros(pool_ord.size, bool), np.ones(extra.size, bool)]
         if classify:
             label_cut = np.quantile(arr[tr], 1 - label_fraction)
-            model = clone(estimator).fit(_take(X, tr), (arr[tr] > label_cut).astype(int))
-            scores = model.predict_proba(_take(X, pool))[:, 1]
+            model = clone(estimator).fit(take_rows(X, tr), (arr[tr] > label_cut).astype(int))
+            scores = model.predict_proba(take_rows(X, pool))[:, 1]
             above = np.nan
         else:
-            model = clone(estimator).fit(_take(X, tr), arr[tr])
-            scores = np.asarray(model.predict(_take(X, pool)), float)
+            model = clone(estimator).fit(take_rows(X, tr), arr[tr])
+            scores = np.asarray(model.predict(take_rows(X, pool)), float)
             above = float(np.mean(scores[is_extra] > arr[tr].max()))
         rows.append({"fold": k, "n_pool": pool.size, "n_extraordinary": extra.size,
                      "hits@k": top_k_hits(is_extra, scores), "random": extra.size / pool.size,
