@@ -108,3 +108,19 @@ def test_toc_globs_cover_every_chapter() -> None:
     for md in CHAPTERS:
         rel = md.relative_to(ROOT).with_suffix("").as_posix()
         assert any(Path(rel).match(g) for g in globs), f"{rel} is not in _toc.yml"
+
+
+def test_labels_are_unique_across_the_book() -> None:
+    """Sphinx labels (exercises, figures, targets) live in one namespace for the whole book;
+    a label reused in two chapters breaks the warnings-as-errors build."""
+    seen: dict[str, str] = {}
+    duplicates = []
+    for md in sorted((ROOT / "book").rglob("*.md")):
+        text = md.read_text()
+        labels = re.findall(r"^:label:\s*(\S+)", text, flags=re.M) + re.findall(r"^\(([\w-]+)\)=\s*$", text, flags=re.M)
+        for label in labels:
+            rel = str(md.relative_to(ROOT))
+            if label in seen and seen[label] != rel:
+                duplicates.append(f"{label}: {seen[label]} and {rel}")
+            seen.setdefault(label, rel)
+    assert not duplicates, "\n".join(duplicates)
