@@ -28,7 +28,7 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import StandardScaler
 
 from ._checks import as_1d, as_1d_float
-from .composition import reduced_formula
+from .curation import find_conflicts, formula_keys
 
 __all__ = ["inject_label_noise", "conflicting_duplicates", "neighbour_agreement"]
 
@@ -85,8 +85,11 @@ def inject_label_noise(
 
 
 def conflicting_duplicates(formulas: Sequence[str], y: Any, *, tol: float = 0.0) -> pd.DataFrame:
-    """Groups of rows with the same composition (by :func:`reduced_formula`) whose labels
-    differ by more than ``tol``.
+    """Groups of rows with the same composition whose labels differ by more than ``tol``.
+
+    A thin layer over :func:`imbalkit.curation.find_conflicts` (compositions keyed by
+    :func:`imbalkit.composition.reduced_formula`) for plain formula and label arrays,
+    adding the row positions of each group.
 
     Returns one row per conflicting composition: ``composition``, ``n`` (rows), ``min``,
     ``max``, ``spread`` (max − min) and ``rows`` (the row positions), largest spread first.
@@ -100,14 +103,11 @@ def conflicting_duplicates(formulas: Sequence[str], y: Any, *, tol: float = 0.0)
     formulas = list(formulas)
     if len(formulas) != values.size:
         raise ValueError(f"{len(formulas)} formulas but {values.size} labels")
-    keys = pd.Series([reduced_formula(f) for f in formulas])
-    frame = pd.DataFrame({"composition": keys, "y": values, "row": np.arange(values.size)})
-    grouped = frame.groupby("composition", sort=False)
-    out = grouped.agg(n=("y", "size"), min=("y", "min"), max=("y", "max"), rows=("row", list)).reset_index()
-    out["spread"] = out["max"] - out["min"]
-    out = out[(out["n"] > 1) & (out["spread"] > tol)]
-    return out[["composition", "n", "min", "max", "spread", "rows"]].sort_values(
-        "spread", ascending=False, kind="stable").reset_index(drop=True)
+    frame = pd.DataFrame({"formula": formulas, "target": values})
+    conflicts = find_conflicts(frame, tolerance=tol).rename(columns={"key": "composition"})
+    rows_of = pd.Series(np.arange(values.size)).groupby(formula_keys(formulas).to_numpy()).agg(list)
+    conflicts["rows"] = conflicts["composition"].map(rows_of)
+    return conflicts[["composition", "n", "min", "max", "spread", "rows"]]
 
 
 def neighbour_agreement(X: Any, y: Any, *, k: int = 10) -> pd.DataFrame:
