@@ -29,8 +29,10 @@ Example
 """
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
+from fractions import Fraction
 from functools import lru_cache
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "element_fractions",
     "parse_formulas",
     "reduced_formula",
+    "readable_formula",
     "atomic_number",
 ]
 
@@ -278,3 +281,31 @@ def reduced_formula(formula: str, *, decimals: int = 4) -> str:
     fr = element_fractions(formula)
     parts = [f"{el}{round(fr[el], decimals):g}" for el in sorted(fr, key=_Z.__getitem__)]
     return "".join(parts)
+
+
+def readable_formula(formula: str, *, max_denominator: int = 100) -> str:
+    """The smallest whole-number formula, elements in the order they are written.
+
+    For people, not for grouping (use :func:`reduced_formula` as a key): ``"Li6P2S8"`` and
+    ``"Li0.375P0.125S0.5"`` both read ``"Li3PS4"``. If the amounts are not ratios of small
+    whole numbers (denominators up to ``max_denominator``, e.g. the steel
+    ``"Fe0.62C0.000953"``), or making them whole needs counts above 24 and above the
+    largest amount written (``"Li6.4La3Zr1.4Ta0.6O12"`` would become Li32La15...), the
+    amounts are kept as written (brackets and hydrates multiplied out).
+
+    >>> readable_formula("Li0.375P0.125S0.5"), readable_formula("Fe4O6"), readable_formula("CuSO4·5H2O")
+    ('Li3PS4', 'Fe2O3', 'CuSO9H10')
+    >>> readable_formula("Fe0.62C0.000953"), readable_formula("Li6.4La3Zr1.4Ta0.6O12")
+    ('Fe0.62C0.000953', 'Li6.4La3Zr1.4Ta0.6O12')
+    """
+    amounts = parse_formula(formula)
+    fracs = {el: Fraction(a).limit_denominator(max_denominator) for el, a in amounts.items()}
+    if all(math.isclose(float(fracs[el]), a, rel_tol=1e-6, abs_tol=1e-9) and fracs[el] > 0
+           for el, a in amounts.items()):
+        lcm = math.lcm(*(f.denominator for f in fracs.values()))
+        ints = [int(f * lcm) for f in fracs.values()]
+        g = math.gcd(*ints)
+        counts = [n // g for n in ints]
+        if max(counts) <= max(24.0, max(amounts.values())):
+            return "".join(f"{el}{'' if n == 1 else n}" for el, n in zip(amounts, counts))
+    return "".join(f"{el}{'' if a == 1 else f'{a:g}'}" for el, a in amounts.items())

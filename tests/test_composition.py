@@ -3,7 +3,9 @@ from __future__ import annotations
 import pytest
 
 from imbalkit import datasets
-from imbalkit.composition import _split_units, element_fractions, parse_formula, parse_formulas, reduced_formula
+from imbalkit.composition import (
+    _split_units, element_fractions, parse_formula, parse_formulas, readable_formula, reduced_formula,
+)
 
 
 @pytest.mark.parametrize(
@@ -164,3 +166,23 @@ def test_bad_hydrates_refused_by_name(formula: str, message: str) -> None:
     with pytest.raises(ValueError, match=message) as info:
         parse_formula(formula)
     assert repr(formula) in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "formula, expected",
+    [
+        ("Li0.375P0.125S0.5", "Li3PS4"),  # the reduced key's fractions, made whole
+        ("Li6P2S8", "Li3PS4"),
+        ("Fe4O6", "Fe2O3"),
+        ("O3Fe2", "O3Fe2"),  # the order the user wrote is kept
+        ("Al0.25 Co1 Fe1 Ni1", "AlCo4Fe4Ni4"),
+        ("Li7La3Zr2O12", "Li7La3Zr2O12"),
+        ("Li6.4La3Zr1.4Ta0.6O12", "Li6.4La3Zr1.4Ta0.6O12"),  # whole numbers would need Li32...O60
+        ("Fe0.62C0.000953", "Fe0.62C0.000953"),  # not a small-number ratio
+        ("CuSO4·5H2O", "CuSO9H10"),
+    ],
+)
+def test_readable_formula(formula: str, expected: str) -> None:
+    got = readable_formula(formula)
+    assert got == expected
+    assert reduced_formula(got) == reduced_formula(formula)  # same composition
