@@ -31,7 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Measure the imbalance of a target column and write an HTML or Markdown report "
                                    "with recommended next steps linked to the book.")
     d.add_argument("data", help="CSV (.csv, .csv.gz) or parquet file")
-    d.add_argument("--target", required=True, help="target column")
+    d.add_argument("--target", required=True,
+                   help="target column; censored values such as '<1E-10' or '>5' are counted and reported, "
+                        "not used as numbers")
     d.add_argument("--formula", default=None, help="column of chemical formulas (optional)")
     d.add_argument("--out", default=None, help="report file, .html or .md (default: Markdown to stdout)")
     d.add_argument("--kind", default="auto", choices=["auto", "classification", "regression"])

@@ -2,7 +2,8 @@
 
 :func:`diagnose` measures, for a target column (and optionally a formula column): the class
 or bin distribution, the imbalance ratio, tail shares, zero inflation, the chemistry skew
-(anion families, arity), duplicates and conflicting labels, and turns the measurements
+(anion families, arity), duplicates and conflicting labels (shown as readable formulas such
+as ``Li3PS4``), censored values such as ``"<1E-10"``, and turns the measurements
 into recommended next steps, each linked to the book chapter that explains it. The
 measurements come from :mod:`imbalkit.diagnostics`, :mod:`imbalkit.chemistry` and
 :mod:`imbalkit.curation`. The command line front end is ``imbalkit diagnose``
@@ -297,7 +298,10 @@ def diagnose(
     ValueError
         For a missing column (listing the columns), an empty frame, or a target that looks
         numeric but holds non-numbers. Unparsable formulas are *not* fatal: they are listed
-        by row in the report and the chemistry is measured on the other rows.
+        by row in the report and the chemistry is measured on the other rows. Censored
+        values (``"<1E-10"``, ``"> 5"``, see :func:`imbalkit.censored.parse_censored`) are
+        not fatal either: they are counted by side and bound in a "Censored target values"
+        section and left out of every figure.
 
     >>> rep = diagnose(pd.DataFrame({"y": ["a"] * 9 + ["b"]}), "y")
     >>> rep.figures["imbalance ratio"]
