@@ -31,15 +31,16 @@ _CENSORED = re.compile(
     r"^\s*(?P<sign><=|>=|<|>|≤|≥|⩽|⩾)\s*(?P<number>[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*$"
 )
 _SIDE = {"<": "<", "<=": "<", "≤": "<", "⩽": "<", ">": ">", ">=": ">", "≥": ">", "⩾": ">"}
-_MISSING_TEXT = {"", "nan", "na", "n/a", "none", "null"}
 
 
 def _is_missing(v: Any) -> bool:
+    """None, NaN, pd.NA or an empty string. Text such as "n/a" is *not* missing: it is
+    reported, so a typo cannot hide among the missing values."""
     if v is None or v is pd.NA or v is pd.NaT:
         return True
     if isinstance(v, float) and math.isnan(v):
         return True
-    return isinstance(v, str) and v.strip().lower() in _MISSING_TEXT
+    return isinstance(v, str) and not v.strip()
 
 
 def _parse_one(v: Any) -> tuple[float, str] | None:
@@ -80,14 +81,15 @@ def parse_censored(values: Iterable, name: str = "values") -> pd.DataFrame:
     DataFrame with the index of ``values`` (if it is a pandas Series, else 0..n-1) and
     columns ``value`` (float; the bound for censored rows) and ``censored`` (``"<"`` the
     true value is below ``value``, ``">"`` above it, ``""`` an exact number). Missing
-    entries (None, NaN, empty or ``"NA"``/``"n/a"``/``"nan"`` text) become ``value``
-    NaN with ``censored`` ``""`` so the caller can count and drop them.
+    entries (None, NaN, pd.NA or an empty string) become ``value`` NaN with ``censored``
+    ``""`` so the caller can count and drop them. Text such as ``"n/a"`` or ``"NaN"`` is
+    not taken as missing: it is reported as an error, like any other word.
 
     Raises
     ------
     ValueError
         Listing (up to 10) rows that are neither a finite number, a bound nor missing,
-        e.g. ``"~1e-4"``, ``"1,5"``, ``"inf"``, ``"<"`` or ``True``.
+        e.g. ``"~1e-4"``, ``"1,5"``, ``"inf"``, ``"n/a"``, ``"<"`` or ``True``.
 
     Example
     -------

@@ -19,14 +19,15 @@ def test_obelix_style_strings():
 
 
 def test_numbers_missing_and_index_kept():
-    s = pd.Series([1, 2.5, None, np.nan, "", "NA", "<1"], index=[10, 11, 12, 13, 14, 15, 16])
+    s = pd.Series([1, 2.5, None, np.nan, "", " ", "<1"], index=[10, 11, 12, 13, 14, 15, 16])
     out = parse_censored(s)
     assert out.index.tolist() == s.index.tolist()
     assert out["value"].isna().tolist() == [False, False, True, True, True, True, False]
     assert out["censored"].tolist() == ["", "", "", "", "", "", "<"]
 
 
-@pytest.mark.parametrize("bad", ["~1e-4", "1,5", "inf", "<", "<abc", "1e-3 S/cm", True, float("inf"), "<-"])
+@pytest.mark.parametrize("bad", ["~1e-4", "1,5", "inf", "<", "<abc", "1e-3 S/cm", True, float("inf"), "<-", "n/a",
+                                 "NaN"])
 def test_rows_that_are_neither_numbers_nor_bounds_are_listed(bad):
     with pytest.raises(ValueError, match=r"sigma: 1 value\(s\) are neither numbers nor censored bounds") as info:
         parse_censored(["1e-3", "<1E-10", bad], name="sigma")

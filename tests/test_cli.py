@@ -160,3 +160,11 @@ def test_values_that_are_neither_numbers_nor_bounds_still_stop_the_run(tmp_path,
     assert main(["diagnose", str(p), "--target", "sigma"]) == 2
     err = capsys.readouterr().err
     assert "row(s) [2] (['~3e-7'])" in err and "'<1E-10' or '>5' are fine" in err
+
+
+def test_text_placeholder_is_a_stray_word_not_a_missing_value(tmp_path, capsys):
+    # the book's "broken file" example (Part VI, diagnose chapter): 'n/a' must still be named
+    p = tmp_path / "text.csv"
+    p.write_text("formula,gap_eV\nNaCl,8.5\nMgO,n/a\n")
+    assert main(["diagnose", str(p), "--target", "gap_eV"]) == 2
+    assert "row(s) [1] (['n/a'])" in capsys.readouterr().err
