@@ -8,8 +8,10 @@ fractions ``f_i`` of a composition, the statistics follow matminer's ``ElementPr
 * ``avg_dev``  = Σ f_i |p_i − mean|
 * ``minimum``, ``maximum`` over the elements present, ``range`` = maximum − minimum
 * ``mode``     = the property of the element with the largest fraction; when several
-  elements tie (fractions within a relative 1e-5 of the largest, as matminer's
-  ``np.isclose`` test), the smallest of their property values
+  elements tie (fraction within a relative 1e-5 of the largest, the relative part of the
+  ``np.isclose`` test matminer applies to the amounts; its extra absolute 1e-8 on amounts
+  is left out, it only matters for amounts of order 1e-3 and below), the smallest of
+  their property values
 
 Two column sets:
 
