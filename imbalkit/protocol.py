@@ -481,6 +481,7 @@ def compare(
     tail_share: float = 0.1,
     alpha: float = 0.05,
     progress: Callable[[str], None] | None = None,
+    n_jobs: int = 1,
 ) -> ComparisonResult:
     """Run ``techniques`` (default: all registered for ``kind``) on identical repeated folds
     and compare each with its reference. See the module docstring for the protocol.
@@ -498,6 +499,9 @@ def compare(
     tail, tail_share : regression tail: ``"upper"``, ``"lower"`` or ``"both"`` (half the
         share on each side), ``tail_share`` of the *training* fold's targets beyond the cut
     progress : called with a short message before each technique runs
+    n_jobs : folds run in parallel with joblib (``-1``: every core; inside
+        ``joblib.parallel_backend("dask")`` they go to a Dask cluster); the results are the
+        same as with ``n_jobs=1`` because every fold is seeded on its own
 
     Raises
     ------
@@ -539,7 +543,7 @@ def compare(
     ordered = sorted(by_name.values(), key=lambda t: (t.reference != t.name, 0))
     folds = fold_indices(yarr.size, n_splits=n_splits, n_repeats=n_repeats, seed=seed,
                          stratify=None if kind == "regression" else yarr)
-    rows, skipped = [], {}
+    rows, skipped, jobs = [], {}, []
     for tech in ordered:
         reason = tech.applies(yarr, cat) if tech.applies else None
         if reason:
@@ -547,13 +551,18 @@ def compare(
             continue
         if progress:
             progress(f"{tech.name}: {len(folds)} folds")
-        for r, k, tr, te in folds:
-            start = time.perf_counter()
-            values = _run_fold(tech, X, yarr, r, k, tr, te, kind=kind, categorical=cat, seed=seed,
-                               criterion=criterion, tail=tail, tail_share=tail_share)
-            sec = time.perf_counter() - start
-            rows += [{"technique": tech.name, "repeat": r, "fold": k, "metric": m, "value": v, "fit_seconds": sec}
-                     for m, v in values.items()]
+        jobs += [(tech, r, k, tr, te) for r, k, tr, te in folds]
+    fold_kwargs = dict(kind=kind, categorical=cat, seed=seed, criterion=criterion, tail=tail, tail_share=tail_share)
+    if n_jobs == 1:
+        results = [_timed_fold(tech, X, yarr, r, k, tr, te, **fold_kwargs) for tech, r, k, tr, te in jobs]
+    else:  # every fold is seeded on its own, so the order of execution cannot change a number
+        from joblib import Parallel, delayed
+
+        results = Parallel(n_jobs=n_jobs)(delayed(_timed_fold)(tech, X, yarr, r, k, tr, te, **fold_kwargs)
+                                          for tech, r, k, tr, te in jobs)
+    for (tech, r, k, _, _), (values, sec) in zip(jobs, results):
+        rows += [{"technique": tech.name, "repeat": r, "fold": k, "metric": m, "value": v, "fit_seconds": sec}
+                 for m, v in values.items()]
     scores = pd.DataFrame(rows, columns=["technique", "repeat", "fold", "metric", "value", "fit_seconds"])
     refs = {name: t.reference for name, t in by_name.items() if name not in skipped and t.reference not in skipped}
     paired = paired_differences(scores, refs, kind=kind, n_splits=n_splits, alpha=alpha)
@@ -561,6 +570,13 @@ def compare(
                 "criterion": criterion if kind == "binary" else None,
                 "tail": (tail, tail_share) if kind == "regression" else None}
     return ComparisonResult(scores, paired, skipped, folds, settings)
+
+
+def _timed_fold(tech: Technique, X: Any, y: np.ndarray, r: int, k: int, tr: np.ndarray, te: np.ndarray,
+                **kwargs: Any) -> tuple[dict[str, float], float]:
+    start = time.perf_counter()
+    values = _run_fold(tech, X, y, r, k, tr, te, **kwargs)
+    return values, time.perf_counter() - start
 
 
 def _categorical_positions(X: Any, categorical: Sequence[int | str] | None) -> tuple[int, ...]:

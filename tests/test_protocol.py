@@ -192,3 +192,18 @@ def test_rerunning_one_cell_reproduces_the_committed_csv(task, technique):
         assert fresh.loc[metric, "mean_diff"] == pytest.approx(committed.loc[metric, "mean_diff"], rel=1e-4, abs=1e-6)
         assert fresh.loc[metric, "se"] == pytest.approx(committed.loc[metric, "se"], rel=1e-4, abs=1e-6)
         assert fresh.loc[metric, "verdict"] == committed.loc[metric, "verdict"]
+
+
+def test_parallel_folds_give_the_serial_numbers():
+    import numpy as np
+
+    from imbalkit.protocol import compare
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(240, 5))
+    y = (X[:, 0] + rng.normal(size=240) > 1.4).astype(int)
+    kw = dict(kind="binary", techniques=["plain", "SMOTE", "random undersampling"], n_splits=3, n_repeats=2, seed=5)
+    serial, parallel = compare(X, y, **kw), compare(X, y, n_jobs=2, **kw)
+    cols = ["technique", "repeat", "fold", "metric", "value"]
+    pd.testing.assert_frame_equal(serial.scores[cols], parallel.scores[cols])
+    pd.testing.assert_frame_equal(serial.paired, parallel.paired)
