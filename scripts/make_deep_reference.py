@@ -41,7 +41,8 @@ def cases() -> dict[str, np.ndarray]:
     from imbalkit.deep.finetune import decoupled_retrain, fine_tune, predict_proba, two_phase
     from imbalkit.deep.micrographs import simulate_micrographs
     from imbalkit.deep.multitask import fit_multitask, predict_multitask
-    from imbalkit.deep.segmentation import segment, train_segmenter
+    from imbalkit.deep.segmentation import train_segmenter
+    from imbalkit.deep.training import predict
     from imbalkit.deep.vae import fit_vae, sample_vae
     from imbalkit.deep.estimators import TorchMLPClassifier, TorchMLPRegressor
 
@@ -85,7 +86,7 @@ def cases() -> dict[str, np.ndarray]:
     img, masks = simulate_micrographs(8, size=16, seed=0)
     net = train_segmenter(img, masks, loss="focal", sample_weights=np.linspace(1, 2, 8), epochs=3, width=4,
                           batch_size=4, seed=8)
-    out["seg_labels"] = segment(net, img)
+    out["seg_logits"] = predict(net, img[:, None].astype(np.float32))
     return out
 
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from imbalkit.regression_losses import BalancedMSELoss, WeightedMSELoss, balanced_mse, weighted_mse
+from imbalkit.deep.losses import BalancedMSELoss, WeightedMSELoss, balanced_mse, weighted_mse
 
 
 def _bmc_numpy(pred: np.ndarray, target: np.ndarray, var: float) -> float:
@@ -89,7 +89,7 @@ def test_bad_inputs() -> None:
 def test_mlp_regressor_api_and_determinism() -> None:
     from sklearn.base import clone
 
-    from imbalkit.regression_losses import TorchMLPRegressor
+    from imbalkit.deep.estimators import TorchMLPRegressor
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(120, 3)); y = X[:, 0] * 2 + 1

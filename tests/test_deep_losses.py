@@ -7,7 +7,7 @@ import pytest
 torch = pytest.importorskip("torch")
 import torch.nn.functional as F  # noqa: E402
 
-from imbalkit.losses import FocalLoss, adjust_logits, focal_loss, logit_adjusted_loss, weighted_cross_entropy  # noqa: E402
+from imbalkit.deep.losses import FocalLoss, adjust_logits, focal_loss, logit_adjusted_loss, weighted_cross_entropy  # noqa: E402
 
 G = torch.Generator().manual_seed(0)
 ZB = torch.randn(50, generator=G, dtype=torch.float64) * 3
