@@ -201,9 +201,9 @@ def fit(model: nn.Module, X, y, loss_fn: Callable[..., torch.Tensor], *,
     >>> losses = fit(m, X, y, lambda p, t: ((p[:, 0] - t) ** 2).mean(), epochs=60, lr=0.05, batch_size=16)
     >>> losses[-1] < 0.01 * losses[0]
     True
-    >>> h = fit(nn.Linear(1, 1), X, y, lambda p, t: ((p[:, 0] - t) ** 2).mean(), epochs=200, lr=0.05,
-    ...         validate=lambda m: -float(((m(X)[:, 0] - y) ** 2).mean()), patience=3)
-    >>> len(h) < 200, h.best_score == max(h.val_scores)
+    >>> score = lambda m: -float(((m(X)[:, 0] - y) ** 2).mean().detach())     # higher is better
+    >>> h = fit(m, X, y, lambda p, t: ((p[:, 0] - t) ** 2).mean(), epochs=200, lr=0.05, validate=score, patience=3)
+    >>> len(h) < 200, h.best_score == h.val_scores[h.best_epoch] == score(m)   # best weights restored
     (True, True)
     """
     _positive_int("epochs", epochs)
