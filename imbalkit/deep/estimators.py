@@ -251,11 +251,11 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
 
 
 class TorchMLPRegressor(RegressorMixin, BaseEstimator):
-    """A small MLP regressor (scikit-learn API) trained with one of the losses above.
+    """A small MLP regressor (scikit-learn API) trained with MSE, weighted MSE or Balanced MSE.
 
     Inputs and targets are standardised inside ``fit`` (statistics from the training rows
-    only; standardised inputs are clipped at ±5); predictions are returned in target units. Training is full-CPU, seeded and
-    deterministic for a given ``seed``.
+    only; standardised inputs are clipped at ±5); predictions are returned in target units.
+    Training (on the CPU unless ``device`` says otherwise) is seeded and deterministic for a given ``seed``.
 
     Parameters
     ----------
@@ -319,7 +319,7 @@ class TorchMLPRegressor(RegressorMixin, BaseEstimator):
                             nn.Linear(self.hidden, self.hidden), nn.ReLU(), nn.Linear(self.hidden, 1))
         bmc = BalancedMSELoss(self.noise_sigma, learnable=self.learn_noise)
         weighted = self.loss == "weighted_mse"
-        loss_fn = bmc if self.loss == "balanced_mse" else (weighted_mse if weighted else lambda p, t: weighted_mse(p, t))
+        loss_fn = bmc if self.loss == "balanced_mse" else weighted_mse     # weighted_mse without weights = MSE
         fit(net, self._scale(Xa), (ya - self.y_mean_) / self.y_std_, loss_fn, epochs=int(self.epochs),
             batch_size=int(self.batch_size), lr=self.lr, weight_decay=self.weight_decay, seed=int(self.seed),
             reseed=False, device=self.device, loss_weights=w if weighted else None, min_batch_size=2,
