@@ -90,3 +90,10 @@ def test_seed_must_be_a_non_negative_int() -> None:
         set_seed(-1)
     with pytest.raises(TypeError, match="non-negative integer"):
         set_seed(1.5)
+
+
+def test_progress_bar_only_when_asked(capsys) -> None:
+    fit(nn.Linear(1, 1), X, Y, mse, epochs=2)
+    assert capsys.readouterr().err == ""
+    fit(nn.Linear(1, 1), X, Y, mse, epochs=2, progress=True)
+    assert "epochs" in capsys.readouterr().err

@@ -15,7 +15,6 @@ from typing import Callable, Iterable
 import numpy as np
 import torch
 from torch import nn
-from tqdm.auto import tqdm
 
 __all__ = ["resolve_device", "as_tensor", "set_seed", "balanced_weights", "batch_indices", "History", "fit",
            "predict"]
@@ -148,6 +147,30 @@ def _positive_int(name: str, value) -> None:
         raise ValueError(f"{name} must be a positive integer, got {value!r}")
 
 
+class _NoBar:
+    """Stands in for a tqdm bar when no progress is shown (tqdm.auto is then never imported)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __iter__(self):
+        return iter(range(self.n))
+
+    def set_postfix(self, **kwargs) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress_bar(n: int, progress: bool):
+    if not progress:
+        return _NoBar(n)
+    from tqdm.auto import tqdm   # imported only when asked: in a notebook without ipywidgets it warns
+
+    return tqdm(range(n), desc="epochs", leave=False)
+
+
 def fit(model: nn.Module, X, y, loss_fn: Callable[..., torch.Tensor], *,
         params: Iterable[nn.Parameter] | None = None, epochs: int = 20, batch_size: int = 128,
         lr: float = 1e-3, weight_decay: float = 0.0, seed: int = 0, reseed: bool = True,
@@ -234,7 +257,7 @@ def fit(model: nn.Module, X, y, loss_fn: Callable[..., torch.Tensor], *,
     use_amp = bool(mixed_precision) and dev.type == "cuda"
     scaler = torch.amp.GradScaler("cuda", enabled=use_amp)
     history, best_state, bad_epochs = History(), None, 0
-    bar = tqdm(range(int(epochs)), disable=not progress, desc="epochs", leave=False)
+    bar = _progress_bar(int(epochs), progress)
     for epoch in bar:
         model.train()
         batches = [b for b in batch_indices(len(Xt), batch_size, gen, w_draw) if len(b) >= min_batch_size]
