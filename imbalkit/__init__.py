@@ -3,6 +3,8 @@
 The companion package of the imbalkit book. Each module does one job:
 
 * :mod:`imbalkit.datasets`     bundled real datasets, checksum-verified
+* :mod:`imbalkit.tasks`        the registry of real benchmark tasks (rare classes and tails)
+* :mod:`imbalkit.censored`     values reported only as a bound (``<1E-10``)
 * :mod:`imbalkit.composition`  formula parsing
 * :mod:`imbalkit.featurize`    Magpie-style composition features
 * :mod:`imbalkit.chemistry`    anion family, arity, element counts

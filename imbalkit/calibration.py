@@ -21,9 +21,20 @@ from ._checks import as_1d, as_1d_float
 __all__ = ["reliability_curve", "expected_calibration_error", "plot_reliability", "recalibrate"]
 
 
+def _no_missing(arr: np.ndarray, name: str) -> np.ndarray:
+    """Reject missing labels (NaN, None, pd.NA): otherwise they silently become a class."""
+    missing = np.flatnonzero(pd.isna(arr))
+    if missing.size:
+        raise ValueError(
+            f"{name} has {missing.size} missing value(s) (NaN/None), first at position(s) "
+            f"{missing[:5].tolist()}; drop those samples (from every argument) before scoring"
+        )
+    return arr
+
+
 def _inputs(y_true: Any, proba: Any, pos_label: Any) -> tuple[np.ndarray, np.ndarray]:
-    yt = as_1d(y_true, "y_true")
-    p = as_1d_float(proba, "proba")
+    yt = _no_missing(as_1d(y_true, "y_true"), "y_true")
+    p = as_1d_float(proba, "proba")  # NaN or inf -> ValueError naming proba
     if p.size != yt.size:
         raise ValueError(f"y_true has {yt.size} values but proba has {p.size}")
     if p.min() < 0 or p.max() > 1:
@@ -39,8 +50,10 @@ def _bin_ids(p: np.ndarray, n_bins: int, strategy: str) -> tuple[np.ndarray, np.
     if strategy == "uniform":
         edges = np.linspace(0.0, 1.0, n_bins + 1)
     elif strategy == "quantile":
-        edges = np.unique(np.quantile(p, np.linspace(0, 1, n_bins + 1)))
-        edges[0], edges[-1] = 0.0, 1.0
+        # inner edges = the distinct quantiles strictly between min(p) and max(p); outer = 0, 1.
+        # Constant p (or n_bins=1) -> edges [0, 1]: one bin holding every sample.
+        q = np.unique(np.quantile(p, np.linspace(0, 1, n_bins + 1)))
+        edges = np.concatenate([[0.0], q[1:-1], [1.0]])
     else:
         raise ValueError(f"strategy must be 'uniform' or 'quantile', got {strategy!r}")
     ids = np.clip(np.searchsorted(edges, p, side="right") - 1, 0, edges.size - 2)
@@ -59,7 +72,9 @@ def reliability_curve(
 
     Bins: ``strategy="uniform"`` cuts [0, 1] into ``n_bins`` equal-width bins
     ``[lo, hi)`` (the last one closed); ``"quantile"`` puts about equally many samples in
-    each. Empty bins are left out. A calibrated model lies on the diagonal.
+    each (tied probabilities share a bin, so there may be fewer bins; constant
+    probabilities give a single bin). Empty bins are left out. A calibrated model lies on
+    the diagonal. Missing labels or probabilities raise ``ValueError``.
 
     Returns
     -------
@@ -92,6 +107,7 @@ def expected_calibration_error(
     ECE = Σ_b (n_b / N) · |observed rate_b − mean predicted_b| over the bins of
     :func:`reliability_curve` (default: 10 equal-width bins on [0, 1]; empty bins
     contribute nothing). It depends on the binning, so always state it; 0 is perfect.
+    With a single bin (e.g. constant probabilities) it is ``|mean(proba) − mean(y)|``.
 
     >>> expected_calibration_error([0, 0, 1, 1], [0.1, 0.2, 0.7, 0.9], n_bins=2)
     0.175
@@ -151,6 +167,7 @@ def recalibrate(estimator: Any, X_cal: Any, y_cal: Any, *, method: str = "sigmoi
     """
     if method not in ("sigmoid", "isotonic"):
         raise ValueError(f"method must be 'sigmoid' or 'isotonic', got {method!r}")
+    _no_missing(as_1d(np.asarray(y_cal), "y_cal"), "y_cal")
     if not hasattr(estimator, "classes_"):
         raise ValueError("estimator is not fitted; fit it on the training split first, then recalibrate on a separate calibration split")
     return CalibratedClassifierCV(FrozenEstimator(estimator), method=method).fit(X_cal, y_cal)

@@ -2,7 +2,8 @@
 
 :func:`diagnose` measures, for a target column (and optionally a formula column): the class
 or bin distribution, the imbalance ratio, tail shares, zero inflation, the chemistry skew
-(anion families, arity), duplicates and conflicting labels, and turns the measurements
+(anion families, arity), duplicates and conflicting labels (shown as readable formulas such
+as ``Li3PS4``), censored values such as ``"<1E-10"``, and turns the measurements
 into recommended next steps, each linked to the book chapter that explains it. The
 measurements come from :mod:`imbalkit.diagnostics`, :mod:`imbalkit.chemistry` and
 :mod:`imbalkit.curation`. The command line front end is ``imbalkit diagnose``
@@ -32,7 +33,8 @@ import numpy as np
 import pandas as pd
 
 from . import chemistry
-from .composition import reduced_formula
+from .censored import _parse_one, censored_summary, parse_censored
+from .composition import readable_formula, reduced_formula
 from .curation import find_conflicts, find_duplicates
 from .diagnostics import class_counts, describe_imbalance, tail_shares, zero_inflation
 
@@ -124,8 +126,8 @@ class Report:
             lines += [f"## {s.title}", "", s.text, ""]
             if s.table is not None and len(s.table):
                 lines += [_md_table(s.table), ""]
-        lines += ["## Recommended next steps", ""] + self._rec_lines("md") + [""]
-        return "\n".join(lines)
+        lines += ["## Recommended next steps", ""] + self._rec_lines("md")
+        return "\n".join(lines).rstrip("\n") + "\n"  # exactly one final newline
 
     def to_html(self) -> str:
         """The report as one self-contained HTML page (inline CSS, figure as a data URI).
@@ -215,23 +217,34 @@ def read_table(path: str | Path) -> pd.DataFrame:
     return df
 
 
-def _numeric_target(col: pd.Series, name: str) -> pd.Series | None:
-    """The target as floats if it is (or should be) numeric; ``None`` for class labels."""
+def _numeric_target(col: pd.Series, name: str) -> tuple[pd.Series | None, pd.DataFrame | None]:
+    """The target as floats if it is (or should be) numeric, ``(None, None)`` for class labels.
+
+    Censored entries such as ``"<1E-10"`` or ``"> 5"`` (:func:`imbalkit.censored.parse_censored`)
+    count as numeric: they come back as NaN in the floats and in the second element, the
+    ``value``/``censored`` frame (``None`` when nothing is censored).
+    """
     if pd.api.types.is_bool_dtype(col):
-        return None
+        return None, None
     if pd.api.types.is_numeric_dtype(col):
-        return col.astype(float)
-    conv = pd.to_numeric(col, errors="coerce")
+        return col.astype(float), None
     present = col.notna()
-    bad = present & conv.isna()
-    if present.sum() and conv[present].notna().mean() >= 0.5:
-        rows = list(col.index[bad][:5])
-        vals = [col[r] for r in rows[:3]]
-        raise ValueError(
-            f"target column {name!r} looks numeric but {int(bad.sum())} value(s) are not numbers, first at "
-            f"row(s) {rows} ({vals!r}); fix or remove them (or pass kind='classification' if it holds labels)"
-        )
-    return None
+    parsed = [_parse_one(v) for v in col]
+    ok = pd.Series([p is not None for p in parsed], index=col.index)
+    bad = present & ~ok
+    if present.sum() and ok[present].mean() >= 0.5:
+        if bad.any():
+            rows = list(col.index[bad][:5])
+            vals = [col[r] for r in rows[:3]]
+            raise ValueError(
+                f"target column {name!r} looks numeric but {int(bad.sum())} value(s) are not numbers, first at "
+                f"row(s) {rows} ({vals!r}); fix or remove them (or pass kind='classification' if it holds labels). "
+                "Bounds such as '<1E-10' or '>5' are fine: they are reported as censored"
+            )
+        cens = parse_censored(col, name=name)
+        values = cens["value"].where(cens["censored"] == "")
+        return values, (cens if (cens["censored"] != "").any() else None)
+    return None, None
 
 
 def _parse_formulas(formulas: pd.Series, progress: bool) -> tuple[list[str | None], pd.DataFrame]:
@@ -285,7 +298,10 @@ def diagnose(
     ValueError
         For a missing column (listing the columns), an empty frame, or a target that looks
         numeric but holds non-numbers. Unparsable formulas are *not* fatal: they are listed
-        by row in the report and the chemistry is measured on the other rows.
+        by row in the report and the chemistry is measured on the other rows. Censored
+        values (``"<1E-10"``, ``"> 5"``, see :func:`imbalkit.censored.parse_censored`) are
+        not fatal either: they are counted by side and bound in a "Censored target values"
+        section and left out of every figure.
 
     >>> rep = diagnose(pd.DataFrame({"y": ["a"] * 9 + ["b"]}), "y")
     >>> rep.figures["imbalance ratio"]
@@ -307,18 +323,29 @@ def diagnose(
     figures: dict[str, float] = {}
 
     ycol = df[target]
-    missing = int(ycol.isna().sum())
-    num = _numeric_target(ycol, target) if kind != "classification" else None
+    num, cens = _numeric_target(ycol, target) if kind != "classification" else (None, None)
     if kind == "regression" and num is None:
         raise ValueError(f"kind='regression' needs a numeric target; column {target!r} holds labels "
                          f"such as {ycol.dropna().unique()[:3].tolist()!r}")
-    keep = ycol.notna()
+    is_censored = (cens["censored"] != "") if cens is not None else pd.Series(False, index=df.index)
+    keep = ycol.notna() & ~is_censored
     if num is not None:
         keep &= np.isfinite(num.fillna(np.nan))
+    if cens is not None:
+        n_cens = int(is_censored.sum())
+        tab = censored_summary(cens)
+        figures["censored values"] = float(n_cens)
+        below, above = int((cens["censored"] == "<").sum()), int((cens["censored"] == ">").sum())
+        sections.append(Section("Censored target values", f"{n_cens} value(s) are reported only as a bound "
+                                f"({below} below a bound such as '<1E-10', {above} above one such as '>5'). "
+                                "They are left out of every figure below, which therefore describe the exactly "
+                                "measured values only; replacing a bound by its number would put a false spike "
+                                "at the bound.", tab))
     if not keep.any():
-        raise ValueError(f"target column {target!r} has no usable (non-missing, finite) values")
-    if missing or (~keep).sum():
-        sections.append(Section("Missing target values", f"{int((~keep).sum())} row(s) without a usable target "
+        raise ValueError(f"target column {target!r} has no usable (non-missing, finite, uncensored) values")
+    n_missing = int((~keep & ~is_censored).sum())
+    if n_missing:
+        sections.append(Section("Missing target values", f"{n_missing} row(s) without a usable target "
                                 f"value were left out of every figure below."))
     y = (num if num is not None else ycol)[keep]
     y = y if num is not None else y.astype(str)
@@ -375,7 +402,8 @@ def diagnose(
                                     f"{fam_t['anion family'].iloc[0]}, holds {fam_t['share'].iloc[0]:.1%} of the "
                                     "parsable formulas.", fam_t))
             sections.append(Section("Chemistry: arity", "Number of elements per formula.", ar_t))
-            sub = pd.DataFrame({"formula": good.to_numpy(), "target": ycol[ok].to_numpy()})
+            yvals = (num if num is not None else ycol).where(keep)
+            sub = pd.DataFrame({"formula": good.to_numpy(), "target": yvals[ok].to_numpy()})
             sub = sub[sub["target"].notna()]
             tcol = "target" if len(sub) else None
             if rep_kind == "regression":
@@ -386,6 +414,11 @@ def diagnose(
                 tol = 0.0
             dups = find_duplicates(sub, "formula", tcol)
             conf = find_conflicts(sub, "formula", "target", tolerance=tol) if len(sub) else dups.iloc[:0]
+            conf = _readable_keys(conf, sub["formula"])
+            if len(dups):
+                sections.append(Section("Repeated compositions", "Compositions that occur more than once (by "
+                                        "reduced formula), largest groups first (first 15 shown).",
+                                        _readable_keys(dups, sub["formula"]).head(15)))
             figures["duplicate groups"] = float(len(dups))
             figures["conflicting groups"] = float(len(conf))
             figures["rows in duplicate groups"] = float(dups["n"].sum()) if len(dups) else 0.0
@@ -393,12 +426,25 @@ def diagnose(
                    else f"disagree by more than {tol:.3g} (target units)")
             sections.append(Section("Duplicates and conflicts", f"{len(dups)} composition(s) occur more than once "
                                     f"({int(figures['rows in duplicate groups'])} rows); {len(conf)} of them {how}."
-                                    " The worst conflicts:", conf.head(15)))
+                                    + (" The worst conflicts:" if len(conf) else ""), conf.head(15)))
 
     recs = _recommend(rep_kind, figures, formula is not None)
     png = _figure(y, rep_kind, target, thresholds) if figure else None
     return Report(source=source, target=target, kind=rep_kind, n_rows=len(df), figures=figures,
                   sections=sections, recommendations=recs, bad_formulas=bad, base_url=base, figure_png=png)
+
+
+def _readable_keys(table: pd.DataFrame, formulas: pd.Series) -> pd.DataFrame:
+    """Replace the composition keys (``Li0.375P0.125S0.5``) by a readable formula (``Li3PS4``)
+    made from the first formula of each group as the user wrote it."""
+    if "key" not in table.columns:
+        return table
+    first: dict[str, str] = {}
+    for f in formulas:
+        first.setdefault(reduced_formula(f), f)
+    out = table.copy()
+    out.insert(0, "formula", [readable_formula(first[k]) if k in first else k for k in out["key"]])
+    return out.drop(columns="key")
 
 
 def _recommend(kind: str, f: dict[str, float], has_formula: bool) -> list[tuple[str, str]]:

@@ -7,9 +7,23 @@ fractions ``f_i`` of a composition, the statistics follow matminer's ``ElementPr
 * ``mean``     = Σ f_i p_i
 * ``avg_dev``  = Σ f_i |p_i − mean|
 * ``minimum``, ``maximum`` over the elements present, ``range`` = maximum − minimum
+* ``mode``     = the property of the element with the largest fraction; when several
+  elements tie (fraction within a relative 1e-5 of the largest, the relative part of the
+  ``np.isclose`` test matminer applies to the amounts; its extra absolute 1e-8 on amounts
+  is left out, it only matters for amounts of order 1e-3 and below), the smallest of
+  their property values
 
-plus ``n_elements``. The work is done on a sparse fraction matrix, so 100 000 formulas
-take a few seconds.
+Two column sets:
+
+* :func:`magpie_features` with the default ``stats=STATS`` gives the 5 × 22 = 110
+  statistics (no ``mode``), grouped by statistic, plus ``n_elements``: 111 columns. This is
+  the set every chapter and the pre-trained encoder (``imbalkit.deep.encoder``, 111 inputs)
+  were built on, so the default stays; add ``"mode"`` to ``stats`` to get it too.
+* :func:`matminer_magpie_features` gives matminer's ``ElementProperty.from_preset("magpie")``
+  column for column: 22 properties × 6 statistics = 132 columns with matminer's names and
+  order (grouped by property; no ``n_elements``).
+
+The work is done on a sparse fraction matrix, so 100 000 formulas take a few seconds.
 
 Example
 -------
@@ -28,9 +42,17 @@ from scipy import sparse
 from . import datasets
 from .composition import element_fractions
 
-__all__ = ["STATS", "element_table", "composition_matrix", "magpie_features"]
+__all__ = ["STATS", "ALL_STATS", "MATMINER_STATS", "element_table", "composition_matrix", "magpie_features",
+           "matminer_magpie_features"]
 
 STATS: tuple[str, ...] = ("mean", "avg_dev", "minimum", "maximum", "range")
+"""Default statistics of :func:`magpie_features` (110 + ``n_elements`` = 111 columns)."""
+MATMINER_STATS: tuple[str, ...] = ("minimum", "maximum", "range", "mean", "avg_dev", "mode")
+"""matminer's magpie preset statistics, in matminer's order."""
+ALL_STATS: tuple[str, ...] = MATMINER_STATS
+"""Every statistic :func:`magpie_features` accepts."""
+MODE_RTOL = 1e-5
+"""Relative tolerance within which element fractions count as tied for ``mode``."""
 
 
 def element_table(name: str = "magpie_elements") -> pd.DataFrame:
@@ -87,7 +109,8 @@ def magpie_features(
     Parameters
     ----------
     formulas : sequence of str
-    stats : subset of ``STATS``
+    stats : statistics to compute, any of ``ALL_STATS`` (default ``STATS``: no ``mode``,
+        the 111-column set the chapters and the pre-trained encoder use)
     properties : element-table columns to use (default: all 22 Magpie properties)
     table : element table indexed by symbol (default: :func:`element_table`)
 
@@ -102,9 +125,11 @@ def magpie_features(
     formulas = list(formulas)
     if not formulas:
         raise ValueError("formulas is empty; give at least one formula")
-    unknown = [s for s in stats if s not in STATS]
+    if isinstance(stats, str):
+        raise TypeError(f"stats must be a sequence of statistic names, e.g. [{stats!r}], not a string")
+    unknown = [s for s in stats if s not in ALL_STATS]
     if unknown:
-        raise ValueError(f"unknown statistic(s) {unknown}; choose from {list(STATS)}")
+        raise ValueError(f"unknown statistic(s) {unknown}; choose from {list(ALL_STATS)}")
     table = element_table() if table is None else table
     properties = list(table.columns) if properties is None else list(properties)
     missing = [p for p in properties if p not in table.columns]
@@ -131,8 +156,14 @@ def magpie_features(
             avg = np.zeros_like(mean)
             np.add.at(avg, row_of_entry, dev)
             out["avg_dev"] = avg
+    starts = F.indptr[:-1]
+    if "mode" in stats:
+        # elements whose fraction is within MODE_RTOL (relative) of the row's largest are tied;
+        # the smallest property value among them is the mode
+        top = np.maximum.reduceat(F.data, starts)[row_of_entry]
+        tied = (top - F.data) <= MODE_RTOL * top
+        out["mode"] = np.minimum.reduceat(np.where(tied[:, None], vals, np.inf), starts, axis=0)
     if {"minimum", "maximum", "range"} & set(stats):
-        starts = F.indptr[:-1]
         vmin = np.minimum.reduceat(vals, starts, axis=0)
         vmax = np.maximum.reduceat(vals, starts, axis=0)
         if "minimum" in stats:
@@ -150,3 +181,27 @@ def magpie_features(
     blocks.append(np.diff(F.indptr)[:, None].astype(float))
     X = np.hstack(blocks)[inverse]
     return pd.DataFrame(X, columns=columns)
+
+
+def matminer_magpie_features(
+    formulas: Sequence[str] | pd.Series,
+    *,
+    table: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """matminer's ``ElementProperty.from_preset("magpie")`` features, column for column.
+
+    132 columns ``"MagpieData {stat} {property}"``: for each of the 22 properties (table
+    order) the 6 statistics ``minimum, maximum, range, mean, avg_dev, mode``, the names and
+    order matminer 0.10 uses. No ``n_elements`` column. Same values as
+    :func:`magpie_features` (which groups columns by statistic instead).
+
+    >>> X = matminer_magpie_features(["NaCl"])
+    >>> X.shape, list(X.columns[:6])
+    ((1, 132), ['MagpieData minimum Number', 'MagpieData maximum Number', 'MagpieData range Number', 'MagpieData mean Number', 'MagpieData avg_dev Number', 'MagpieData mode Number'])
+    >>> float(X.loc[0, "MagpieData mode Number"])  # Na and Cl tie: the smaller value, Na's 11
+    11.0
+    """
+    table = element_table() if table is None else table
+    X = magpie_features(formulas, stats=MATMINER_STATS, table=table)
+    order = [f"MagpieData {stat} {prop}" for prop in table.columns for stat in MATMINER_STATS]
+    return X[order]

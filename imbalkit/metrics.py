@@ -20,7 +20,7 @@ import pandas as pd
 
 import sklearn.metrics as skm
 
-from ._checks import as_1d, as_1d_float
+from ._checks import as_1d_float, as_labels
 from .diagnostics import make_bins
 
 __all__ = [
@@ -121,7 +121,7 @@ def pdr(mae_ood: float, mae_iid: float) -> float:
 # =========================================================================== classification
 
 def _binary_truth(y_true: Any, pos_label: Any) -> np.ndarray:
-    yt = as_1d(y_true, "y_true")
+    yt = as_labels(y_true, "y_true")
     is_pos = yt == pos_label
     if not is_pos.any():
         raise ValueError(
@@ -194,6 +194,7 @@ def evaluate(
     threshold: float = 0.5,
     k: int | None = None,
     pos_label: Any = 1,
+    labels: Sequence[Any] | None = None,
 ) -> pd.DataFrame:
     """The classification metric suite, each figure beside its no-skill baseline.
 
@@ -201,11 +202,17 @@ def evaluate(
     ----------
     y_true : class labels
     scores : binary task: 1-D score or probability of ``pos_label`` (higher = more likely);
-        multi-class task: 2-D probabilities, one column per class in sorted label order
-        (as ``predict_proba`` returns them)
+        multi-class task: 2-D probabilities, one column per class: in the order of ``labels``
+        if given, else in the sorted order of the classes present in ``y_true``
     threshold : binary only; predict positive when ``score >= threshold``
     k : binary only; also report precision@k and DAF@k for the top ``k`` scores
     pos_label : binary only; the rare/positive class
+    labels : the full list of classes, in the column order of ``scores`` (pass
+        ``model.classes_``). Needed whenever a test fold can miss a class: without it the
+        columns are matched to the classes *present in* ``y_true``, which goes wrong as soon
+        as one is absent. With it, every class gets its per-class rows, so tables from
+        different folds line up. With 1-D scores it only checks that ``y_true`` and
+        ``pos_label`` are among ``labels``.
 
     Returns
     -------
@@ -218,6 +225,21 @@ def evaluate(
     DAF → 1; precision@k → prevalence. Multi-class adds per-class precision/recall/F1
     (``metric`` like ``"F1[glass]"``) and macro averages; ROC-AUC is one-vs-rest macro.
 
+    Classes absent from ``y_true`` (multi-class with ``labels``): their recall, F1,
+    PR-AUC and ROC-AUC are undefined (there is nothing to find) and reported as NaN; their
+    precision is 0 if the model predicted them (every such prediction is wrong), else NaN.
+    Macro averages are taken over the classes where the per-class figure is defined, and
+    the row ``classes in y_true`` (value: how many are present; baseline: ``len(labels)``)
+    says how many that is. Balanced accuracy averages recall over the present classes, so
+    its baseline (always predicting one class) is 1 / (classes present).
+
+    Raises
+    ------
+    ValueError
+        For missing labels in ``y_true`` (NaN/None are not a class and would silently count
+        as negatives), a ``y_true`` class not in ``labels``, repeated ``labels``, scores
+        whose shape does not match, or NaN scores.
+
     >>> t = evaluate([0, 0, 0, 1], [0.1, 0.2, 0.6, 0.9])
     >>> t.set_index("metric").loc[["PR-AUC", "MCC", "DAF"]].round(3).values.tolist()
     [[1.0, 0.25], [0.577, 0.0], [2.0, 1.0]]
@@ -225,12 +247,16 @@ def evaluate(
     sc = np.asarray(scores.to_numpy() if isinstance(scores, (pd.Series, pd.DataFrame)) else scores, dtype=float)
     if sc.ndim == 2 and sc.shape[1] == 1:
         sc = sc[:, 0]
+    yt = as_labels(y_true, "y_true")
+    classes = _check_label_list(yt, labels) if labels is not None else None
     if sc.ndim == 1:
-        return _evaluate_binary(y_true, sc, threshold=threshold, k=k, pos_label=pos_label)
+        if classes is not None and not np.any(classes == pos_label):
+            raise ValueError(f"pos_label={pos_label!r} is not among labels {classes.tolist()!r}")
+        return _evaluate_binary(yt, sc, threshold=threshold, k=k, pos_label=pos_label)
     if sc.ndim == 2:
         if k is not None:
             raise ValueError("k (precision@k) is defined for binary tasks only; pass 1-D scores of the positive class")
-        return _evaluate_multiclass(y_true, sc)
+        return _evaluate_multiclass(yt, sc, classes)
     raise ValueError(f"scores must be 1-D (binary) or 2-D (multi-class probabilities), got shape {sc.shape}")
 
 
@@ -265,35 +291,57 @@ def _evaluate_binary(y_true: Any, scores: np.ndarray, *, threshold: float, k: in
     return pd.DataFrame(rows, columns=["metric", "value", "baseline"]).astype({"value": float, "baseline": float})
 
 
-def _evaluate_multiclass(y_true: Any, proba: np.ndarray) -> pd.DataFrame:
-    yt = as_1d(y_true, "y_true")
-    classes = np.unique(yt)
+def _check_label_list(yt: np.ndarray, labels: Sequence[Any]) -> np.ndarray:
+    """``labels`` as an array, unique and covering every class of ``yt``."""
+    classes = as_labels(list(labels) if not isinstance(labels, np.ndarray) else labels, "labels")
+    uniq, counts = np.unique(classes, return_counts=True)
+    if (counts > 1).any():
+        raise ValueError(f"labels repeats {uniq[counts > 1].tolist()!r}; give each class once, in the column order "
+                         "of scores")
+    unknown = sorted(set(np.unique(yt).tolist()) - set(classes.tolist()), key=str)
+    if unknown:
+        raise ValueError(f"y_true holds class(es) {unknown!r} that are not in labels {classes.tolist()!r}; "
+                         "labels must list every class the model knows (model.classes_)")
+    return classes
+
+
+def _evaluate_multiclass(yt: np.ndarray, proba: np.ndarray, labels: np.ndarray | None) -> pd.DataFrame:
+    classes = np.unique(yt) if labels is None else labels
     if proba.shape != (yt.size, classes.size):
-        raise ValueError(
-            f"scores has shape {proba.shape} but y_true has {yt.size} samples of {classes.size} classes "
-            f"{classes.tolist()}; pass one probability column per class in sorted label order"
-        )
+        hint = ("pass one probability column per class, in the order of labels" if labels is not None else
+                "pass one probability column per class in sorted label order, or give labels=model.classes_ "
+                "if the fold misses a class")
+        raise ValueError(f"scores has shape {proba.shape} but y_true has {yt.size} samples and there are "
+                         f"{classes.size} classes {classes.tolist()}; {hint}")
     if not np.all(np.isfinite(proba)):
         raise ValueError("scores has NaN or infinite values")
     pred = classes[np.argmax(proba, axis=1)]
     prev = np.array([np.mean(yt == c) for c in classes])
     flagged = np.array([np.mean(pred == c) for c in classes])
+    present, predicted = prev > 0, flagged > 0
     P, R, F, _ = skm.precision_recall_fscore_support(yt, pred, labels=classes, zero_division=0)
+    P = np.where(present | predicted, P, np.nan)
+    R = np.where(present, R, np.nan)
+    F = np.where(present, F, np.nan)
     onehot = (yt[:, None] == classes[None, :]).astype(int)
-    ap = [skm.average_precision_score(onehot[:, j], proba[:, j]) for j in range(classes.size)]
-    f_base = [_no_skill_f1(p, q) for p, q in zip(prev, flagged)]
+    ap = np.array([skm.average_precision_score(onehot[:, j], proba[:, j]) if present[j] else np.nan
+                   for j in range(classes.size)])
+    f_base = np.array([_no_skill_f1(p, q) for p, q in zip(prev, flagged)])
+    defined_p = present | predicted
     rows = [
         ("accuracy", skm.accuracy_score(yt, pred), prev.max()),
-        ("balanced accuracy", skm.balanced_accuracy_score(yt, pred), 1 / classes.size),
+        ("balanced accuracy", float(np.mean(R[present])), 1 / present.sum()),
         ("MCC", skm.matthews_corrcoef(yt, pred), 0.0),
-        ("macro precision", P.mean(), prev.mean()),
-        ("macro recall", R.mean(), flagged.mean()),
-        ("macro F1", F.mean(), float(np.mean(f_base))),
-        ("macro PR-AUC", float(np.mean(ap)), prev.mean()),
+        ("macro precision", float(np.mean(P[defined_p])), float(np.mean(prev[defined_p]))),
+        ("macro recall", float(np.mean(R[present])), float(np.mean(flagged[present]))),
+        ("macro F1", float(np.mean(F[present])), float(np.mean(f_base[present]))),
+        ("macro PR-AUC", float(np.mean(ap[present])), float(np.mean(prev[present]))),
     ]
     if np.all(proba >= 0) and np.all(proba <= 1):
-        rows.append(("ROC-AUC (OvR macro)", _ovr_auc(onehot, proba), 0.5))
+        auc = _ovr_auc(onehot[:, present], proba[:, present]) if present.sum() >= 2 else np.nan
+        rows.append(("ROC-AUC (OvR macro)", auc, 0.5))
         rows.append(("Brier", float(np.mean(np.sum((proba - onehot) ** 2, axis=1))), 1 - float(np.sum(prev**2))))
+    rows.append(("classes in y_true", float(present.sum()), float(classes.size)))
     for j, c in enumerate(classes.tolist()):
         rows += [
             (f"precision[{c}]", P[j], prev[j]),

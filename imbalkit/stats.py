@@ -44,13 +44,24 @@ def bootstrap_ci(
     level: float = 0.95,
     seed: int = 0,
     stratify: bool = False,
+    max_classes: int = 20,
+    n_strata: int = 5,
 ) -> dict[str, float]:
     """Percentile bootstrap confidence interval of ``metric`` on one test set.
 
     The test samples are resampled with replacement ``n_boot`` times. With
-    ``stratify=True`` (classification) each class is resampled on its own so a rare class
-    never vanishes from a replicate. The interval reflects test-set sampling only, not the
-    variation from retraining the model.
+    ``stratify=True`` every stratum is resampled on its own, keeping its size:
+
+    * classification (``y_true`` has at most ``max_classes`` distinct values): one stratum
+      per class, so a rare class never vanishes from a replicate;
+    * a continuous target (more than ``max_classes`` distinct values): ``n_strata``
+      quantile bins of ``y_true`` (about equally many samples each; tied values share a
+      bin), so every replicate keeps the shape of the target distribution, tails included.
+      Stratifying by the raw values would make every value its own stratum and every
+      replicate a copy of the test set: a zero-width interval.
+
+    The interval reflects test-set sampling only, not the variation from retraining the
+    model. Missing values in ``y_true`` raise ``ValueError``.
 
     Returns
     -------
@@ -62,7 +73,7 @@ def bootstrap_ci(
     >>> ci["estimate"], ci["low"], ci["high"]
     (0.0, 0.0, 0.0)
     """
-    yt = as_1d(y_true, "y_true")
+    yt = _no_missing(as_1d(y_true, "y_true"), "y_true")
     yp = np.asarray(y_pred)
     if yp.shape[0] != yt.size:
         raise ValueError(f"y_true has {yt.size} values but y_pred has {yp.shape[0]}")
@@ -70,8 +81,12 @@ def bootstrap_ci(
         raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}")
     if n_boot < 10:
         raise ValueError(f"n_boot must be at least 10, got {n_boot}")
+    if not isinstance(max_classes, (int, np.integer)) or max_classes < 1:
+        raise ValueError(f"max_classes must be a positive integer, got {max_classes!r}")
+    if not isinstance(n_strata, (int, np.integer)) or n_strata < 1:
+        raise ValueError(f"n_strata must be a positive integer, got {n_strata!r}")
     rng = np.random.default_rng(seed)
-    groups = [np.flatnonzero(yt == c) for c in np.unique(yt)] if stratify else [np.arange(yt.size)]
+    groups = _strata(yt, max_classes, n_strata) if stratify else [np.arange(yt.size)]
     reps = np.empty(n_boot)
     for b in range(n_boot):
         idx = np.concatenate([rng.choice(g, size=g.size, replace=True) for g in groups])
@@ -83,6 +98,34 @@ def bootstrap_ci(
         "high": float(np.quantile(reps, 1 - a)),
         "std": float(reps.std(ddof=1)),
     }
+
+
+def _no_missing(arr: np.ndarray, name: str) -> np.ndarray:
+    """Reject missing labels (NaN, None, pd.NA): otherwise they silently become a class."""
+    missing = np.flatnonzero(pd.isna(arr))
+    if missing.size:
+        raise ValueError(
+            f"{name} has {missing.size} missing value(s) (NaN/None), first at position(s) "
+            f"{missing[:5].tolist()}; drop those samples (from every argument) first"
+        )
+    return arr
+
+
+def _strata(yt: np.ndarray, max_classes: int, n_strata: int) -> list[np.ndarray]:
+    """Index groups for a stratified bootstrap: classes, or quantile bins of a continuous y."""
+    values = np.unique(yt)
+    if values.size <= max_classes:
+        return [np.flatnonzero(yt == c) for c in values]
+    try:
+        y = yt.astype(float)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"y_true has {values.size} distinct non-numeric labels, more than max_classes={max_classes}; "
+            "raise max_classes if they really are classes"
+        ) from None
+    inner = np.unique(np.quantile(y, np.linspace(0, 1, n_strata + 1)[1:-1]))
+    labels = np.searchsorted(inner, y, side="right")
+    return [np.flatnonzero(labels == b) for b in np.unique(labels)]
 
 
 def compare_models(
@@ -188,14 +231,15 @@ def mcnemar(y_true: Any, pred_a: Any, pred_b: Any, *, exact: bool = True) -> dic
     ``exact=True``: two-sided binomial test of ``b`` out of ``b + c`` at p = 1/2.
     ``exact=False``: chi-square with continuity correction, ``(|b − c| − 1)² / (b + c)``, 1 d.o.f.
     (McNemar 1947; the exact form is preferred when ``b + c < 25``.)
+    Missing labels or predictions (NaN/None) raise ``ValueError`` naming the argument.
 
     >>> r = mcnemar([1, 1, 1, 1, 0, 0], [1, 0, 0, 0, 0, 0], [1, 1, 1, 1, 0, 1])
     >>> r["b"], r["c"], round(r["p"], 4)
     (1, 3, 0.625)
     """
-    yt = as_1d(y_true, "y_true")
-    pa = as_1d(pred_a, "pred_a")
-    pb = as_1d(pred_b, "pred_b")
+    yt = _no_missing(as_1d(y_true, "y_true"), "y_true")
+    pa = _no_missing(as_1d(pred_a, "pred_a"), "pred_a")
+    pb = _no_missing(as_1d(pred_b, "pred_b"), "pred_b")
     if not (yt.size == pa.size == pb.size):
         raise ValueError(f"y_true, pred_a, pred_b have sizes {yt.size}, {pa.size}, {pb.size}; they must match")
     ra, rb = pa == yt, pb == yt

@@ -6,7 +6,9 @@ Four schemes, each fitted on the *training* targets only and then applied to any
   of ``k`` bins (quantile or equal-width bins from :func:`imbalkit.diagnostics.make_bins`);
 * ``"sqrt_inverse"``  ``w ∝ 1 / sqrt(count_j)``, a milder version, rescaled to mean 1;
 * ``"lds"``  Label Distribution Smoothing (Yang et al. 2021): the bin counts are convolved
-  with a Gaussian kernel before inverting, ``w ∝ 1 / smoothed_count`` (or its square root);
+  with a Gaussian kernel before inverting. Default (``lds_variant="yang2021"``) is the
+  published recipe: square roots of the counts, smoothed with :func:`lds_kernel_window`,
+  ``w ∝ 1 / smooth(sqrt(count))``; see :class:`TargetWeighter` for the two older variants;
 * ``"denseweight"``  DenseWeight (Steininger et al. 2021): a kernel density estimate ``p(y)``
   min-max normalised to ``p̃ ∈ [0, 1]``, ``w = max(1 − α·p̃(y), ε)``, rescaled to mean 1.
 
@@ -26,14 +28,21 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+from scipy.ndimage import gaussian_filter1d
 from scipy.stats import gaussian_kde
 
 from ._checks import as_1d_float
 from .diagnostics import make_bins
 
-__all__ = ["SCHEMES", "TargetWeighter", "target_weights", "fold_weights", "gaussian_kernel", "smooth_counts"]
+__all__ = ["SCHEMES", "LDS_VARIANTS", "TargetWeighter", "target_weights", "fold_weights", "gaussian_kernel",
+           "lds_kernel_window", "smooth_counts"]
 
 SCHEMES = ("inverse", "sqrt_inverse", "lds", "denseweight")
+LDS_VARIANTS = ("yang2021", "sqrt_smoothed", "smoothed")
+"""LDS variants: ``"yang2021"`` = 1 / smooth(sqrt(count)) with :func:`lds_kernel_window` (the
+published sqrt_inv + LDS recipe); ``"sqrt_smoothed"`` = 1 / sqrt(smooth(count)) and
+``"smoothed"`` = 1 / smooth(count), both with :func:`gaussian_kernel` (imbalkit's earlier
+variants, kept for comparison)."""
 
 
 def gaussian_kernel(size: int = 5, sigma: float = 2.0) -> np.ndarray:
@@ -42,26 +51,64 @@ def gaussian_kernel(size: int = 5, sigma: float = 2.0) -> np.ndarray:
     >>> gaussian_kernel(3, 1.0).round(4).tolist()
     [0.6065, 1.0, 0.6065]
     """
-    if not isinstance(size, (int, np.integer)) or size < 1 or size % 2 == 0:
-        raise ValueError(f"kernel size must be a positive odd integer, got {size!r}")
-    if not sigma > 0:
-        raise ValueError(f"sigma must be positive, got {sigma!r}")
+    _check_window(size, sigma)
     half = size // 2
     offsets = np.arange(-half, half + 1, dtype=float)
     return np.exp(-(offsets**2) / (2.0 * sigma**2))
 
 
-def smooth_counts(counts: Any, size: int = 5, sigma: float = 2.0) -> np.ndarray:
-    """Convolve bin counts with :func:`gaussian_kernel` (zero padding at both ends).
+def lds_kernel_window(size: int = 5, sigma: float = 2.0) -> np.ndarray:
+    """The LDS window of Yang et al. (2021): :func:`scipy.ndimage.gaussian_filter1d` (default
+    ``mode="reflect"``, ``truncate=4``) applied to a unit impulse of length ``size``, divided by
+    its maximum.
+
+    It is *not* the sampled Gaussian of :func:`gaussian_kernel`: the filter's reach
+    (``4·sigma`` bins) is longer than the window, so the reflected tails fold back in and
+    the shoulders are higher (for ``size=5, sigma=2``: 0.946 and 0.858 instead of 0.882 and
+    0.607).
+
+    >>> lds_kernel_window(5, 2.0).round(4).tolist()
+    [0.8583, 0.9458, 1.0, 0.9458, 0.8583]
+    """
+    _check_window(size, sigma)
+    impulse = np.zeros(size)
+    impulse[size // 2] = 1.0
+    window = gaussian_filter1d(impulse, sigma=sigma)
+    return window / window.max()
+
+
+def _check_window(size: Any, sigma: Any) -> None:
+    if not isinstance(size, (int, np.integer)) or size < 1 or size % 2 == 0:
+        raise ValueError(f"kernel size must be a positive odd integer, got {size!r}")
+    if not sigma > 0:
+        raise ValueError(f"sigma must be positive, got {sigma!r}")
+
+
+def smooth_counts(counts: Any, size: int = 5, sigma: float = 2.0, *, kernel: Any = None) -> np.ndarray:
+    """Convolve bin counts with a symmetric window, zero padding at both ends.
+
+    The output has one value per bin, whatever the number of bins (also when there are
+    fewer bins than kernel taps): ``out[i] = Σ_j counts[j] · kernel[h + i − j]`` over the bins
+    ``j`` with ``|i − j| ≤ h``, ``h = len(kernel) // 2``. The window is ``kernel`` if given,
+    otherwise :func:`gaussian_kernel` ``(size, sigma)``.
 
     This is the "effective label density" of LDS: a rare bin next to a crowded one is
     not as rare as its raw count says.
 
     >>> smooth_counts([0, 10, 0], size=3, sigma=1.0).round(3).tolist()
     [6.065, 10.0, 6.065]
+    >>> smooth_counts([4, 1], size=5, sigma=2.0).round(3).tolist()  # 2 bins in, 2 bins out
+    [4.882, 4.53]
     """
     c = np.asarray(counts, dtype=float)
-    return np.convolve(c, gaussian_kernel(size, sigma), mode="same")
+    if c.ndim != 1 or c.size == 0:
+        raise ValueError(f"counts must be a non-empty 1-D sequence, got shape {c.shape}")
+    k = gaussian_kernel(size, sigma) if kernel is None else np.asarray(kernel, dtype=float)
+    if k.ndim != 1 or k.size % 2 == 0:
+        raise ValueError(f"kernel must be a 1-D window of odd length, got shape {k.shape}")
+    half = k.size // 2
+    # 'full' convolution has len(c) + 2·half values; the centred slice keeps one per bin.
+    return np.convolve(c, k, mode="full")[half:half + c.size]
 
 
 class TargetWeighter:
@@ -73,9 +120,22 @@ class TargetWeighter:
     n_bins : number of bins (inverse, sqrt_inverse, lds); training needs at least this many samples
     strategy : ``"quantile"`` or ``"uniform"`` bins (LDS always uses equal-width bins,
         because smoothing over neighbours only makes sense on an even grid)
-    kernel_size, sigma : LDS Gaussian window (in bins)
-    lds_sqrt : LDS with ``1 / sqrt(smoothed count)`` (the variant Yang et al. recommend
-        for regression) instead of ``1 / smoothed count``
+    kernel_size, sigma : LDS window (in bins); the defaults 5 and 2 are Yang et al.'s
+    lds_variant : which LDS (see ``LDS_VARIANTS``)
+
+        * ``"yang2021"`` (default): ``w ∝ 1 / smooth(sqrt(count))`` with
+          :func:`lds_kernel_window`, i.e. the ``sqrt_inv`` re-weighting combined with LDS
+          that Yang et al. (2021) use for their regression results: square roots of the
+          bin counts are convolved (zero padding) with the impulse-response window of
+          ``scipy.ndimage.gaussian_filter1d``. It is the default because it is what the
+          name LDS refers to in the literature, so numbers are comparable with the paper.
+          Differences from their code: bins are ``n_bins`` equal-width bins of the training
+          range (theirs: one bin per integer label), weights are float64 (theirs float32).
+        * ``"sqrt_smoothed"``: ``w ∝ 1 / sqrt(smooth(count))`` with the sampled Gaussian of
+          :func:`gaussian_kernel` (imbalkit's default before 2026-11; not the published recipe).
+        * ``"smoothed"``: ``w ∝ 1 / smooth(count)`` with :func:`gaussian_kernel`.
+    lds_sqrt : deprecated alias kept for old code: ``True`` means ``"sqrt_smoothed"``,
+        ``False`` means ``"smoothed"``; ``None`` (default) uses ``lds_variant``
     alpha, eps : DenseWeight strength and floor, ``w = max(1 − α·p̃, ε)``
     bandwidth : ``bw_method`` of :class:`scipy.stats.gaussian_kde` (DenseWeight)
 
@@ -101,7 +161,8 @@ class TargetWeighter:
         strategy: str = "quantile",
         kernel_size: int = 5,
         sigma: float = 2.0,
-        lds_sqrt: bool = True,
+        lds_variant: str = "yang2021",
+        lds_sqrt: bool | None = None,
         alpha: float = 1.0,
         eps: float = 1e-6,
         bandwidth: str | float | None = None,
@@ -110,6 +171,12 @@ class TargetWeighter:
             raise ValueError(f"scheme must be one of {SCHEMES}, got {scheme!r}")
         if not isinstance(n_bins, (int, np.integer)) or n_bins < 1:
             raise ValueError(f"n_bins must be a positive integer, got {n_bins!r}")
+        if lds_variant not in LDS_VARIANTS:
+            raise ValueError(f"lds_variant must be one of {LDS_VARIANTS}, got {lds_variant!r}")
+        if lds_sqrt is not None:
+            if lds_variant != "yang2021":
+                raise ValueError("pass either lds_variant or the deprecated lds_sqrt, not both")
+            lds_variant = "sqrt_smoothed" if lds_sqrt else "smoothed"
         if not (alpha >= 0 and np.isfinite(alpha)):
             raise ValueError(f"alpha must be a finite number >= 0, got {alpha!r}")
         if not eps > 0:
@@ -119,6 +186,7 @@ class TargetWeighter:
         self.strategy = strategy
         self.kernel_size = kernel_size
         self.sigma = sigma
+        self.lds_variant = lds_variant
         self.lds_sqrt = lds_sqrt
         self.alpha = alpha
         self.eps = eps
@@ -159,10 +227,13 @@ class TargetWeighter:
         elif self.scheme == "sqrt_inverse":
             raw = np.where(counts > 0, 1.0 / np.sqrt(np.maximum(counts, 1)), np.nan)
         else:
-            eff = smooth_counts(counts, self.kernel_size, self.sigma)
+            if self.lds_variant == "yang2021":
+                eff = smooth_counts(np.sqrt(counts), kernel=lds_kernel_window(self.kernel_size, self.sigma))
+            else:
+                eff = smooth_counts(counts, self.kernel_size, self.sigma)
+                eff = np.sqrt(eff) if self.lds_variant == "sqrt_smoothed" else eff
             with np.errstate(divide="ignore"):
-                raw = 1.0 / (np.sqrt(eff) if self.lds_sqrt else eff)
-            raw = np.where(eff > 0, raw, np.nan)
+                raw = np.where(eff > 0, 1.0 / eff, np.nan)
         raw = np.where(np.isnan(raw), np.nanmax(raw), raw)  # empty bin: weight of the rarest bin
         scale = float(np.mean(raw[labels]))
         self.edges_ = edges

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
-from ._checks import as_1d
+from ._checks import as_labels
 from .cv import fold_indices, take_rows
 
 __all__ = ["effective_number", "class_weights", "sample_weights", "integer_copies", "replicate_by_weight", "weight_sweep", "METHODS"]
@@ -66,8 +66,14 @@ def class_weights(y: Any, method: str = "inverse", *, beta: float = 0.999) -> di
     >>> w = class_weights([0] * 90 + [1] * 10, "effective", beta=0.9)
     >>> round(w[1] / w[0], 2)   # milder than the inverse-frequency ratio of 9
     1.54
+
+    Raises
+    ------
+    ValueError
+        For missing labels (NaN, None: they are not a class), labels mixing numbers and
+        text, a single class, an unknown method or ``beta`` outside [0, 1).
     """
-    labels = as_1d(y, "y")
+    labels = as_labels(y, "y")
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     classes, counts = np.unique(labels, return_counts=True)
@@ -89,7 +95,7 @@ def sample_weights(y: Any, weights: Mapping[Any, float]) -> np.ndarray:
     >>> sample_weights([0, 1, 1], {0: 1.0, 1: 0.5}).tolist()
     [1.0, 0.5, 0.5]
     """
-    labels = as_1d(y, "y")
+    labels = as_labels(y, "y")
     missing = sorted({v.item() if hasattr(v, "item") else v for v in np.unique(labels)} - set(weights), key=str)
     if missing:
         raise ValueError(f"weights has no entry for class(es) {missing}; give a weight for every class in y")
@@ -121,7 +127,7 @@ def replicate_by_weight(X: Any, y: Any, method: str = "inverse", *, beta: float 
     >>> yr.tolist(), Xr.ravel().tolist()
     ([0, 0, 0, 0, 1, 1, 1, 1], [0, 1, 2, 3, 4, 4, 4, 4])
     """
-    labels = as_1d(y, "y")
+    labels = as_labels(y, "y")
     n = X.shape[0] if hasattr(X, "shape") else len(X)
     if n != labels.size:
         raise ValueError(f"X has {n} rows but y has {labels.size} labels")
@@ -163,7 +169,7 @@ def weight_sweep(
     >>> res.index.tolist()
     ['none', 'inverse']
     """
-    labels = as_1d(y, "y")
+    labels = as_labels(y, "y")
     if not settings:
         raise ValueError("settings is empty; give at least one {name: class_weight} entry")
     if param not in estimator.get_params():

@@ -6,6 +6,7 @@ computed from the files in data/raw. Run after adding or replacing a data file:
 from __future__ import annotations
 
 import json
+import tarfile
 from pathlib import Path
 
 import pandas as pd
@@ -90,6 +91,43 @@ for prop, (meaning, units) in AFLOW_PROPS.items():
         citation=AFLOW, bibkey="curtarolo2012", licence="free to use with citation (AFLOW)")
 
 
+# Solid electrolytes and MOFs (see ../shared/data/PROVENANCE.md for where each copy came from).
+OBELIX = ("Therrien et al., OBELiX: a curated dataset of crystal structures and experimentally measured "
+          "ionic conductivities for lithium solid-state electrolytes, arXiv:2502.14234 (2025)")
+OBELIX_SOURCE = "NRC-Mila/OBELiX repository, commit 4eaac889 (2025-11-05), byte copies (gzip -9)"
+DATASETS["obelix"] = dict(
+    files=["obelix_train.csv.gz", "obelix_test.csv.gz"], target="room-temperature Li-ion conductivity",
+    units="S/cm (column target = log10 sigma)", task="regression",
+    description="599 synthesised Li solid electrolytes with composition, space group, lattice, structural "
+    "family and DOI. 37 conductivities are censored ('<1E-10'): loaded as the bound with censored='<'. "
+    "The column 'split' is the dataset's official train/test split; train + test = data/downloads/all.csv.",
+    citation=OBELIX, bibkey="therrien2025", licence="CC BY 4.0", source=OBELIX_SOURCE)
+DATASETS["obelix_cifs"] = dict(
+    files=["obelix_all_cifs.tar.gz"], binary=True, target="(crystal structures, no target)", units="CIF",
+    task="structures",
+    description="321 CIFs of OBELiX entries (file name = ID). The authors added small random noise to the "
+    "atomic positions (symmetry kept); some sites are partially occupied.",
+    citation=OBELIX, bibkey="therrien2025", licence="CC BY 4.0", source=OBELIX_SOURCE)
+DATASETS["liverpool_ionics"] = dict(
+    files=["liverpool_ionics.csv.gz"], target="Li-ion conductivity at the measurement temperature",
+    units="S/cm (column target = log10 sigma); temperature in deg C", task="regression",
+    description="820 measurements of Li solid electrolytes with measurement temperature, structural and "
+    "chemical family and source DOI; 71 compositions are measured at 3 or more temperatures.",
+    citation="Hargreaves et al., npj Comput. Mater. 9, 9 (2023)", bibkey="hargreaves2023",
+    licence="no licence stated by the source; redistributed inside the OBELiX repository",
+    source="NRC-Mila/OBELiX repository (data/misc/LiIonDatabase.csv), commit 4eaac889")
+DATASETS["core_mof"] = dict(
+    files=["core_mof_2019_asr.csv.gz", "core_mof_2019_asr_formulas.csv.gz"], join_on="filename",
+    target="geometric descriptors (PLD, LCD in Angstrom; ASA in m2/g; void fraction)", units="mixed",
+    task="table",
+    description="CoRE MOF 2019 all-solvent-removed set: 12,020 frameworks with Zeo++ descriptors. The formula "
+    "of each framework's cell is derived from its CIF in the core-mof==2019.1 wheel by "
+    "scripts/mof_formulas.py (second file); the empty trailing columns are dropped on load.",
+    citation="Chung et al., J. Chem. Eng. Data 64, 5985 (2019)", bibkey="chung2019",
+    licence="CC BY 4.0 (data); code of the core-mof wheel MIT",
+    source="core-mof==2019.1 wheel, CoRE_MOF/data/2019-ASR.csv (gzip -9) and its 2019-ASR.tar.xz CIFs")
+
+
 # Trained model weights shipped in data/models (binary files: sha256 and size only).
 # Each entry: name -> dict(files=[...], description=..., produced_by=..., licence=..., metrics={...}).
 MODELS: dict[str, dict] = {
@@ -109,12 +147,18 @@ def main() -> None:
     for name, meta in DATASETS.items():
         files = []
         for fname in meta["files"]:
-            df = pd.read_csv(RAW / fname, keep_default_na=False)
+            if meta.get("binary"):
+                with tarfile.open(RAW / fname) as tar:
+                    n = sum(1 for m in tar.getmembers() if m.isfile())
+                files.append({"file": f"raw/{fname}", "rows": n, "bytes": (RAW / fname).stat().st_size,
+                              "sha256": sha256(RAW / fname)})
+                continue
+            df = pd.read_csv(RAW / fname, keep_default_na=False, encoding="utf-8-sig", low_memory=False)
             files.append({"file": f"raw/{fname}", "rows": len(df), "columns": list(df.columns),
                           "sha256": sha256(RAW / fname)})
-        entry = {k: v for k, v in meta.items() if k != "files"}
+        entry = {k: v for k, v in meta.items() if k not in ("files", "binary")}
         entry["files"] = files
-        entry["rows"] = sum(f["rows"] for f in files)
+        entry["rows"] = files[0]["rows"] if meta.get("join_on") else sum(f["rows"] for f in files)
         manifest["datasets"][name] = entry
     manifest["models"] = {}
     for name, meta in MODELS.items():

@@ -9,7 +9,9 @@ from __future__ import annotations
 import json
 import warnings
 
-FORMULAS = ["Fe2O3", "NaCl", "Ag(W3Br7)2", "LiFePO4", "Al0.25CoFeNi", "SrTiO3"]
+FORMULAS = ["Fe2O3", "NaCl", "Ag(W3Br7)2", "LiFePO4", "Al0.25CoFeNi", "SrTiO3",
+            # ties for the largest amount (mode = smallest property value among the tied elements)
+            "CuZn", "GaAs", "Li2O2", "AlCoCrFeNi", "Ti0.5Zr0.5Nb0.25", "C", "Ba2Ca2Cu3O8"]
 
 
 def main() -> None:
@@ -23,9 +25,9 @@ def main() -> None:
     features = {}
     for formula in FORMULAS:
         values = featurizer.featurize(Composition(formula))
-        features[formula] = {k: v for k, v in zip(labels, values) if " mode " not in k}
+        features[formula] = {k: float(v) for k, v in zip(labels, values)}  # all 132, in matminer's order
     comment = (f"Magpie features computed by matminer {matminer.__version__} "
-               "ElementProperty.from_preset('magpie'); 'mode' omitted (imbalkit does not compute it).")
+               "ElementProperty.from_preset('magpie') (pymatgen Composition), all 132 columns in matminer's order.")
     print(json.dumps({"_comment": comment, "features": features}, indent=0))
 
 

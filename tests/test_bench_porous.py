@@ -66,3 +66,62 @@ def test_fixed_range_reports_criteria():
     assert not bad["positive_C"] and np.isnan(bad["area_m2_per_g"])
     with pytest.raises(ValueError, match="only 1 points"):
         bet_fit_range(np.array([0.01, 0.1, 0.5]), np.array([1.0, 2.0, 3.0]), 0.05, 0.2)
+
+
+# --- regression tests: "Correct to the reference" (measured isotherms) -----------------------
+from pathlib import Path  # noqa: E402
+
+import pandas as pd  # noqa: E402
+
+ISOTHERMS = Path(__file__).parent / "data" / "isotherms"
+MEASURED = ["n2_77k_carbon_black_bp280.csv", "n2_77k_silica_lichrospher_si1000.csv"]
+
+
+def _load(name):
+    d = pd.read_csv(ISOTHERMS / name)
+    return d["p_rel"].to_numpy(), d["loading_mmol_per_g"].to_numpy()
+
+
+@pytest.mark.parametrize("name", MEASURED)
+def test_bet_area_agrees_with_pygaps_on_measured_isotherms(name):
+    area_bet_raw = pytest.importorskip("pygaps.characterisation.area_bet").area_BET_raw
+    x, n_mmol = _load(name)
+    ours = bet_fit(x, n_mmol * 22.414)
+    # pyGAPS: its own automatic range (upper end where n(1 - p/p0) stops rising, lower end at
+    # a tenth of that pressure); loading in mol/g, N2 cross-section 0.162 nm²
+    ref_area = area_bet_raw(x, n_mmol / 1000, 0.162)[0]
+    assert ours.area_m2_per_g == pytest.approx(ref_area, rel=0.02)
+
+
+@pytest.mark.parametrize("name", MEASURED)
+def test_bet_on_chosen_range_equals_pygaps_on_that_range(name):
+    area_bet_raw = pytest.importorskip("pygaps.characterisation.area_bet").area_BET_raw
+    x, n_mmol = _load(name)
+    ours = bet_fit(x, n_mmol * 22.414)
+    i, j = np.searchsorted(x, ours.p_rel_min), np.searchsorted(x, ours.p_rel_max)
+    # pyGAPS keeps points up to searchsorted(p_max) - 1, so pass the next point as upper limit
+    area, c, n_m, p_m = area_bet_raw(x, n_mmol / 1000, 0.162, p_limits=(x[i], x[j + 1]))[:4]
+    assert ours.n_points == j - i + 1
+    assert ours.area_m2_per_g == pytest.approx(area, rel=1e-9)
+    assert ours.c == pytest.approx(c, rel=1e-9)
+    assert ours.v_m_cm3_STP_per_g == pytest.approx(n_m * 22414, rel=1e-9)
+    assert ours.x_monolayer == pytest.approx(p_m, rel=1e-9)
+
+
+@pytest.mark.parametrize("name", MEASURED)
+def test_chosen_range_on_measured_isotherm_passes_criteria_checked_by_hand(name):
+    x, n_mmol = _load(name)
+    v = n_mmol * 22.414
+    r = bet_fit(x, v)
+    sel = (x >= r.p_rel_min) & (x <= r.p_rel_max)
+    xs, vs = x[sel], v[sel]
+    assert np.all(np.diff(vs * (1 - xs)) > 0)  # 1: n(1 - p/p0) rises over the range
+    slope, intercept = np.polyfit(xs, xs / (vs * (1 - xs)), 1)
+    c, vm = slope / intercept + 1, 1 / (slope + intercept)
+    assert c > 0  # 2
+    xm = 1 / (np.sqrt(c) + 1)
+    assert xs[0] <= xm <= xs[-1]  # 3
+    assert abs(np.interp(vm, v, x) - xm) <= 0.10 * xm  # 4
+    # the width rule: no consistent range is wider
+    ok = r.candidates[r.candidates[["monotonic", "positive_C", "x_m_in_range", "x_m_consistent"]].all(axis=1)]
+    assert (ok.p_rel_max - ok.p_rel_min).max() == pytest.approx(r.p_rel_max - r.p_rel_min)

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import hashlib
 import shutil
+import tarfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -23,10 +25,15 @@ def test_manifest_matches_files(name: str) -> None:
     for f in entry["files"]:
         path = ROOT / "data" / f["file"]
         assert hashlib.sha256(path.read_bytes()).hexdigest() == f["sha256"], f["file"]
-        df = pd.read_csv(path, keep_default_na=False)
-        assert len(df) == f["rows"] and list(df.columns) == f["columns"], f["file"]
+        if entry["task"] == "structures":  # a tar of CIF files: rows = number of files
+            with tarfile.open(path) as tar:
+                assert sum(m.isfile() for m in tar.getmembers()) == f["rows"], f["file"]
+        else:
+            df = pd.read_csv(path, keep_default_na=False, encoding="utf-8-sig", low_memory=False)
+            assert len(df) == f["rows"] and list(df.columns) == f["columns"], f["file"]
         total += f["rows"]
-    assert entry["rows"] == total
+    # tables joined on a key (core_mof: descriptors + formulas) have the rows of the first file
+    assert entry["rows"] == (entry["files"][0]["rows"] if entry.get("join_on") else total)
 
 
 def test_bibkeys_exist_in_bibliography() -> None:
@@ -83,3 +90,67 @@ def test_bad_data_env_var(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
 def test_unknown_model() -> None:
     with pytest.raises(KeyError, match="unknown model 'nope'"):
         datasets.model_path("nope")
+
+
+# --- solid electrolytes and MOFs -----------------------------------------------------------
+
+def test_obelix_censored_values_are_kept_as_bounds():
+    ob = datasets.load("obelix")
+    assert len(ob) == 599 and ob["split"].value_counts().to_dict() == {"train": 478, "test": 121}
+    cens = ob[ob["censored"] == "<"]
+    assert len(cens) == 37
+    raw = cens["Ionic conductivity (S cm-1)"].astype(str)
+    assert raw.str.startswith("<").all()
+    # the bound is the number after '<', and the log target is its log10
+    bounds = raw.str.lstrip("<").astype(float).to_numpy()
+    np.testing.assert_allclose(cens["sigma"], bounds)
+    np.testing.assert_allclose(cens["target"], np.log10(bounds))
+    plain = ob[ob["censored"] == ""]
+    np.testing.assert_allclose(plain["sigma"], plain["Ionic conductivity (S cm-1)"].astype(float))
+
+
+def test_obelix_crystal_system_and_cif_flag():
+    ob = datasets.load("obelix")
+    assert ob["crystal_system"].value_counts()["cubic"] == 222
+    cifs = datasets.read_cifs("obelix_cifs")
+    assert len(cifs) == 321 == int(ob["has_cif"].sum())
+    assert set(cifs) == set(ob.loc[ob["has_cif"], "ID"])
+    assert all("_cell_length_a" in text for text in cifs.values())
+
+
+def test_crystal_system_rejects_bad_numbers():
+    assert datasets.crystal_system(194) == "hexagonal" and datasets.crystal_system(195) == "cubic"
+    for bad in (0, 231, 12.5, "P1"):
+        with pytest.raises(ValueError, match="space_group"):
+            datasets.crystal_system(bad)
+
+
+def test_structures_and_tables_are_not_confused():
+    with pytest.raises(ValueError, match="read_cifs"):
+        datasets.load("obelix_cifs")
+    with pytest.raises(ValueError, match="load"):
+        datasets.read_cifs("obelix")
+
+
+def test_liverpool_arrhenius_series_exist():
+    lv = datasets.load("liverpool_ionics")
+    assert len(lv) == 820
+    # the source rounds sigma to 3 significant figures; its log10 column keeps more digits
+    np.testing.assert_allclose(lv["target"], np.log10(lv["sigma"]), atol=2e-3)
+    per_formula = lv.groupby("formula")["temperature_C"].nunique()
+    assert (per_formula >= 3).sum() >= 60
+
+
+def test_core_mof_has_one_formula_per_framework():
+    mof = datasets.load("core_mof")
+    assert len(mof) == 12020 and mof["filename"].is_unique
+    assert mof["formula"].notna().all()
+    assert not any(c.startswith("Unnamed") for c in mof.columns)
+    # almost every framework is organic (a few are inorganic, e.g. aluminophosphates), and the
+    # counts in each formula add up to the atoms in the cell
+    from imbalkit.composition import parse_formula
+    sample = mof.sample(200, random_state=0)
+    comps = [parse_formula(f) for f in sample["formula"]]
+    assert np.mean(["C" in c for c in comps]) > 0.9
+    for comp, n in zip(comps, sample["n_atoms_cell"]):
+        assert sum(comp.values()) == pytest.approx(n, rel=1e-6)

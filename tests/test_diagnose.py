@@ -112,3 +112,35 @@ def test_missing_targets_are_dropped_and_said(gaps):
     rep = diagnose(df, "gap")
     assert rep.figures["n"] == len(df) - 5
     assert any(s.title == "Missing target values" for s in rep.sections)
+
+
+def test_censored_values_left_out_and_counted_apart_from_missing():
+    df = pd.DataFrame({"formula": ["Li3PS4", "Li2S", "LiI", "Li3N", "LiCl", "NaCl", "KCl"],
+                       "sigma": ["1e-4", "<1E-10", "<1E-10", ">5", None, "2e-3", "3e-5"]})
+    rep = diagnose(df, "sigma", formula="formula")
+    assert rep.kind == "regression" and rep.figures["n"] == 3 and rep.figures["censored values"] == 3
+    cens = next(s for s in rep.sections if s.title == "Censored target values")
+    assert cens.table.to_dict("list") == {"side": ["<", ">"], "bound": [1e-10, 5.0], "count": [2, 1]}
+    missing = next(s for s in rep.sections if s.title == "Missing target values")
+    assert missing.text.startswith("1 row(s)")
+
+
+def test_mostly_censored_column_is_still_numeric():
+    rep = diagnose(pd.DataFrame({"y": ["<1E-10"] * 6 + ["1e-3", "2e-3", "4e-3"]}), "y")
+    assert rep.kind == "regression" and rep.figures["censored values"] == 6
+
+
+def test_all_censored_is_a_clear_error():
+    with pytest.raises(ValueError, match="no usable .*uncensored"):
+        diagnose(pd.DataFrame({"y": ["<1E-10", "<1E-8"]}), "y")
+
+
+def test_conflict_table_uses_readable_formulas():
+    df = pd.DataFrame({"formula": ["Li3PS4", "Li6P2S8", "Li0.375P0.125S0.5", "NaCl", "ClNa"],
+                       "y": [1.0, 9.0, 5.0, 2.0, 2.0]})
+    rep = diagnose(df, "y", formula="formula", conflict_tolerance=0.5)
+    conf = next(s.table for s in rep.sections if s.title == "Duplicates and conflicts")
+    assert conf["formula"].tolist() == ["Li3PS4"] and "key" not in conf.columns
+    dups = next(s.table for s in rep.sections if s.title == "Repeated compositions")
+    assert dups["formula"].tolist() == ["Li3PS4", "NaCl"]
+    assert rep.to_markdown().endswith("\n") and not rep.to_markdown().endswith("\n\n")

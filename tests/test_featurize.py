@@ -10,6 +10,7 @@ import pytest
 
 from imbalkit import datasets
 from imbalkit.composition import element_fractions
+import imbalkit.featurize as fz
 from imbalkit.featurize import STATS, composition_matrix, element_table, magpie_features
 
 REFERENCE = json.loads((Path(__file__).parent / "data/matminer_magpie_reference.json").read_text())["features"]
@@ -17,10 +18,50 @@ REFERENCE = json.loads((Path(__file__).parent / "data/matminer_magpie_reference.
 
 def test_matches_matminer_magpie_value_for_value() -> None:
     formulas = list(REFERENCE)
-    X = magpie_features(formulas)
+    X = magpie_features(formulas, stats=["minimum", "maximum", "range", "mean", "avg_dev", "mode"])
     for i, formula in enumerate(formulas):
         for label, value in REFERENCE[formula].items():
-            assert X.loc[i, label] == pytest.approx(value, rel=1e-9, abs=1e-9), (formula, label)
+            assert X.loc[i, label] == pytest.approx(value, rel=1e-12, abs=1e-12), (formula, label)
+
+
+def test_matminer_preset_column_for_column() -> None:
+    formulas = list(REFERENCE)
+    X = fz.matminer_magpie_features(formulas)
+    labels = list(REFERENCE[formulas[0]])
+    assert len(labels) == 132 and list(X.columns) == labels  # names and order as matminer's
+    ref = np.array([[REFERENCE[f][k] for k in labels] for f in formulas])
+    np.testing.assert_allclose(X.to_numpy(), ref, rtol=1e-12, atol=1e-12)
+
+
+def test_mode_by_hand_including_ties() -> None:
+    t = element_table()
+    X = magpie_features(["Fe2O3", "NaCl", "Al0.25CoFeNi", "Li2O2", "Ti0.5Zr0.5Nb0.25", "Fe", "H2O"],
+                        stats=["mode"], properties=["Number", "Electronegativity", "MeltingT"])
+    # largest fraction wins: O in Fe2O3, H in H2O; a single element is its own mode
+    assert X.loc[0, "MagpieData mode Number"] == 8
+    assert X.loc[6, "MagpieData mode Number"] == 1
+    assert X.loc[5, "MagpieData mode MeltingT"] == t.loc["Fe", "MeltingT"]
+    # ties: the smallest property value among the tied elements, property by property
+    assert X.loc[1, "MagpieData mode Number"] == 11  # Na (11) vs Cl (17)
+    assert X.loc[1, "MagpieData mode MeltingT"] == min(t.loc["Na", "MeltingT"], t.loc["Cl", "MeltingT"])
+    assert X.loc[2, "MagpieData mode Number"] == 26  # Co, Fe, Ni tie (Al is 0.25): Fe
+    assert X.loc[2, "MagpieData mode Electronegativity"] == t.loc[["Co", "Fe", "Ni"], "Electronegativity"].min()
+    assert X.loc[3, "MagpieData mode Electronegativity"] == t.loc["Li", "Electronegativity"]
+    assert X.loc[4, "MagpieData mode MeltingT"] == min(t.loc["Ti", "MeltingT"], t.loc["Zr", "MeltingT"])
+    # a near-tie beyond the 1e-5 relative tolerance is not a tie
+    Y = magpie_features(["Na1.0001Cl1", "Na1.000001Cl1"], stats=["mode"], properties=["Number"])
+    assert Y["MagpieData mode Number"].tolist() == [11.0, 11.0]
+    Z = magpie_features(["Na1Cl1.0001", "Na1Cl1.000001"], stats=["mode"], properties=["Number"])
+    assert Z["MagpieData mode Number"].tolist() == [17.0, 11.0]
+
+
+def test_default_columns_unchanged_for_the_pretrained_encoder() -> None:
+    X = magpie_features(["NaCl"])
+    assert X.shape == (1, 111) and not any(" mode " in c for c in X.columns)
+    assert list(X.columns[:2]) == ["MagpieData mean Number", "MagpieData mean MendeleevNumber"]
+    assert X.columns[-1] == "n_elements"
+    with pytest.raises(TypeError, match="not a string"):
+        magpie_features(["NaCl"], stats="mode")
 
 
 def _slow_reference(formula: str, table: pd.DataFrame) -> dict[str, float]:
@@ -36,6 +77,7 @@ def _slow_reference(formula: str, table: pd.DataFrame) -> dict[str, float]:
         out[f"MagpieData minimum {prop}"] = vals.min()
         out[f"MagpieData maximum {prop}"] = vals.max()
         out[f"MagpieData range {prop}"] = vals.max() - vals.min()
+        out[f"MagpieData mode {prop}"] = min(v for v, f in zip(vals, w) if f >= max(w) * (1 - 1e-5))
     out["n_elements"] = len(fr)
     return out
 
@@ -43,7 +85,7 @@ def _slow_reference(formula: str, table: pd.DataFrame) -> dict[str, float]:
 def test_vectorised_equals_direct_definition_on_real_formulas() -> None:
     table = element_table()
     formulas = datasets.load("expt_gap")["formula"].sample(60, random_state=1).tolist() + ["Fe", "Fe2O3", "Fe2O3"]
-    X = magpie_features(formulas)
+    X = magpie_features(formulas, stats=fz.ALL_STATS)
     for i, formula in enumerate(formulas):
         ref = _slow_reference(formula, table)
         got = X.iloc[i]

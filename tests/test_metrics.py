@@ -116,3 +116,64 @@ def test_summarize_evaluations():
     assert s.loc["ROC-AUC", "value_mean"] == pytest.approx(np.mean(vals))
     with pytest.raises(ValueError, match="tables is empty"):
         summarize_evaluations([])
+
+
+# --------------------------------------------------------------------- bad labels, missing classes
+@pytest.mark.parametrize("y", [[0.0, 1.0, np.nan, 0.0], pd.Series([0, 1, None, 0], dtype="Int64"), [0, 1, None, 0]])
+def test_binary_nan_labels_are_refused_not_counted_as_negatives(y):
+    # before: NaN == 1 is False, so the NaN row silently became a negative
+    with pytest.raises(ValueError, match=r"y_true has 1 missing label\(s\) \(NaN/None\) at position\(s\) \[2\]"):
+        evaluate(y, [0.1, 0.9, 0.8, 0.2])
+
+
+def test_multiclass_nan_labels_refused():
+    with pytest.raises(ValueError, match="y_true has 1 missing label"):
+        evaluate(["a", "b", None], np.full((3, 2), 0.5))
+
+
+def test_fold_missing_a_class_with_labels_matches_sklearn_over_present_classes():
+    rng = np.random.default_rng(7)
+    labels = ["bcc", "fcc", "hcp"]
+    y = rng.choice(["bcc", "fcc"], size=60)  # this fold has no 'hcp'
+    p = rng.dirichlet([1, 1, 1], size=60)  # the model still outputs three columns (model.classes_)
+    pred = np.array(labels)[p.argmax(1)]
+    t = evaluate(y, p, labels=labels).set_index("metric")
+    present = ["bcc", "fcc"]
+    assert t.loc["classes in y_true", "value"] == 2 and t.loc["classes in y_true", "baseline"] == 3
+    # every class has its rows, so fold tables line up; undefined figures are NaN, not 0
+    assert {"recall[hcp]", "F1[hcp]", "PR-AUC[hcp]", "precision[hcp]"} <= set(t.index)
+    assert np.isnan(t.loc["recall[hcp]", "value"]) and np.isnan(t.loc["PR-AUC[hcp]", "value"])
+    assert (pred == "hcp").any() and t.loc["precision[hcp]", "value"] == 0.0  # every 'hcp' prediction is wrong
+    # macro recall / F1 / balanced accuracy over the classes present (sklearn, computed independently)
+    assert t.loc["macro recall", "value"] == pytest.approx(skm.recall_score(y, pred, labels=present, average="macro"))
+    assert t.loc["macro F1", "value"] == pytest.approx(skm.f1_score(y, pred, labels=present, average="macro"))
+    assert t.loc["balanced accuracy", "value"] == pytest.approx(np.mean(skm.recall_score(y, pred, labels=present, average=None)))
+    assert t.loc["balanced accuracy", "baseline"] == pytest.approx(0.5)
+    prec = skm.precision_score(y, pred, labels=labels, average=None, zero_division=0)
+    assert t.loc["macro precision", "value"] == pytest.approx(prec.mean())  # 'hcp' was predicted: it counts, as 0
+    assert t.loc["MCC", "value"] == pytest.approx(skm.matthews_corrcoef(y, pred))
+    onehot = (y[:, None] == np.array(present)[None, :]).astype(int)
+    auc = np.mean([skm.roc_auc_score(onehot[:, j], p[:, j]) for j in range(2)])
+    assert t.loc["ROC-AUC (OvR macro)", "value"] == pytest.approx(auc)
+    full = evaluate(np.append(y, "hcp"), np.vstack([p, [0.2, 0.2, 0.6]]), labels=labels)
+    assert full["metric"].tolist() == t.index.tolist()  # same rows whether or not the class is present
+
+
+def test_labels_follow_the_column_order_given():
+    p = np.array([[0.9, 0.1], [0.2, 0.8], [0.7, 0.3]])
+    t = evaluate(["z", "a", "z"], p, labels=["z", "a"]).set_index("metric")  # columns: z, a (not sorted)
+    assert t.loc["accuracy", "value"] == 1.0
+
+
+def test_labels_errors():
+    p = np.full((3, 3), 1 / 3)
+    with pytest.raises(ValueError, match=r"y_true holds class\(es\) \['d'\] that are not in labels"):
+        evaluate(["a", "b", "d"], p, labels=["a", "b", "c"])
+    with pytest.raises(ValueError, match="labels repeats"):
+        evaluate(["a", "b", "a"], p, labels=["a", "b", "a"])
+    with pytest.raises(ValueError, match="in the order of labels"):
+        evaluate(["a", "b", "a"], p[:, :2], labels=["a", "b", "c"])
+    with pytest.raises(ValueError, match="give labels=model.classes_"):
+        evaluate(["a", "b", "a"], p)  # three columns, two classes present: refuse to guess
+    with pytest.raises(ValueError, match="pos_label=1 is not among labels"):
+        evaluate([0, 2, 0], [0.1, 0.9, 0.2], labels=[0, 2])

@@ -81,3 +81,47 @@ def test_compare_models_uses_identical_folds():
     df = compare_models({"a": DummyRegressor(), "b": DummyRegressor()}, X, y, {"MAE": mae}, n_splits=3, n_repeats=2)
     a, b = df[df.model == "a"]["MAE"].to_numpy(), df[df.model == "b"]["MAE"].to_numpy()
     np.testing.assert_allclose(a, b)  # same model, same folds -> identical scores
+
+
+# --- regression tests: "Correct to the reference" -------------------------------------------
+def test_stratified_bootstrap_on_continuous_target_does_not_collapse():
+    rng = np.random.default_rng(0)
+    y = rng.normal(size=400)
+    p = y + rng.normal(scale=0.5, size=400)
+    strat = bootstrap_ci(y, p, mae, n_boot=1000, stratify=True)
+    assert strat["high"] - strat["low"] > 0
+    # errors are independent of y, so stratifying by y leaves the CLT standard error of a mean
+    # of |e| (std(|e|)/sqrt(n)) about unchanged
+    se = np.abs(y - p).std(ddof=1) / np.sqrt(y.size)
+    assert strat["std"] == pytest.approx(se, rel=0.15)
+    assert strat["low"] < strat["estimate"] < strat["high"]
+
+
+def test_stratified_bootstrap_keeps_quantile_bins_and_classes():
+    rng = np.random.default_rng(1)
+    y = rng.exponential(size=500)
+    top = y > np.quantile(y, 0.8)  # the top quantile bin (n_strata=5) holds exactly 100 samples
+    share_top = bootstrap_ci(y, top.astype(float), lambda t, q: float(np.mean(q)), n_boot=50, stratify=True)
+    assert share_top["low"] == share_top["high"] == pytest.approx(0.2)
+    labels = np.r_[np.zeros(90), np.ones(10)]  # classes: the prevalence is the same in every replicate
+    prev = bootstrap_ci(labels, labels, lambda t, q: float(np.mean(t)), n_boot=50, stratify=True)
+    assert prev["low"] == prev["high"] == pytest.approx(0.1)
+    with pytest.raises(ValueError, match="n_strata must be"):
+        bootstrap_ci(y, y, mae, stratify=True, n_strata=0)
+
+
+@pytest.mark.parametrize("arg", ["y_true", "pred_a", "pred_b"])
+def test_mcnemar_rejects_missing_labels(arg):
+    data = {"y_true": [1.0, 0, 1, 0, 1], "pred_a": [1.0, 0, 0, 0, 1], "pred_b": [1.0, 1, 1, 0, 1]}
+    data[arg] = list(data[arg])
+    data[arg][2] = np.nan
+    with pytest.raises(ValueError, match=rf"{arg} has 1 missing value.*\[2\]"):
+        mcnemar(data["y_true"], data["pred_a"], data["pred_b"])
+    data[arg][2] = None
+    with pytest.raises(ValueError, match=rf"{arg} has 1 missing"):
+        mcnemar(data["y_true"], data["pred_a"], data["pred_b"])
+
+
+def test_bootstrap_rejects_missing_labels():
+    with pytest.raises(ValueError, match="y_true has 1 missing"):
+        bootstrap_ci([0, 1, None, 1], [0, 1, 1, 1], mae)

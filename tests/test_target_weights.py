@@ -156,3 +156,79 @@ def test_bad_arguments_and_unfitted() -> None:
         gaussian_kernel(4)
     with pytest.raises(ValueError, match="constant"):
         TargetWeighter("denseweight").fit([2.0, 2.0, 2.0])
+
+
+# --- regression tests: "Correct to the reference" -------------------------------------------
+import imbalkit.target_weights as tw_mod  # noqa: E402  (module access, so old code fails per test)
+
+
+def _reference_smooth(values: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    """Zero-padded centred convolution written out as a double loop."""
+    h = kernel.size // 2
+    return np.array([sum(values[j] * kernel[h + i - j] for j in range(values.size) if abs(i - j) <= h)
+                     for i in range(values.size)])
+
+
+@pytest.mark.parametrize("counts", [[7.0], [4.0, 1.0], [20.0, 5.0, 1.0], [6.0, 2, 1, 0, 1, 3, 9]])
+def test_smooth_counts_one_value_per_bin_even_with_fewer_bins_than_taps(counts: list) -> None:
+    c = np.array(counts)
+    got = tw_mod.smooth_counts(c, 5, 2.0)
+    assert got.shape == c.shape
+    np.testing.assert_allclose(got, _reference_smooth(c, tw_mod.gaussian_kernel(5, 2.0)), rtol=1e-12, atol=0)
+
+
+def test_lds_with_three_bins_gives_the_rarest_bin_the_largest_weight() -> None:
+    y = np.r_[np.zeros(20), np.ones(5), 2.0]  # 3 uniform bins: counts 20, 5, 1
+    w = target_weights(y, "lds", n_bins=3, kernel_size=5, sigma=2.0, lds_sqrt=False)
+    eff = _reference_smooth(np.array([20.0, 5.0, 1.0]), tw_mod.gaussian_kernel(5, 2.0))
+    raw = (1 / eff)[[0] * 20 + [1] * 5 + [2]]
+    np.testing.assert_allclose(w, raw / raw.mean(), rtol=1e-12)
+    assert w[-1] > w[20] > w[0]
+
+
+def _yang_window(size: int, sigma: float, truncate: float = 4.0) -> np.ndarray:
+    """Impulse response of a sampled, normalised Gaussian filter (reach int(truncate·sigma + 0.5))
+    with half-sample symmetric ('reflect') extension, divided by its maximum; derived by hand:
+    out[i] = Σ_m g(m) · delta(reflect(i + m))."""
+    r = int(truncate * sigma + 0.5)
+    g = {m: np.exp(-m * m / (2 * sigma * sigma)) for m in range(-r, r + 1)}
+
+    def reflect(p: int) -> int:
+        q = p % (2 * size)
+        return q if q < size else 2 * size - 1 - q
+
+    out = np.array([sum(g[m] for m in g if reflect(i + m) == size // 2) for i in range(size)])
+    return out / out.max()
+
+
+@pytest.mark.parametrize(("size", "sigma"), [(5, 2.0), (3, 1.0), (7, 1.5), (9, 3.0)])
+def test_lds_kernel_window_matches_hand_derivation(size: int, sigma: float) -> None:
+    np.testing.assert_allclose(tw_mod.lds_kernel_window(size, sigma), _yang_window(size, sigma), rtol=1e-12, atol=0)
+
+
+@pytest.mark.parametrize("n_bins", [3, 4, 8])
+def test_lds_yang2021_is_inverse_of_smoothed_sqrt_counts(n_bins: int) -> None:
+    y = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 2.0, 4.0, 0.3, 3.9])
+    w = target_weights(y, "lds", n_bins=n_bins)  # default: yang2021, ks=5, sigma=2
+    width = 4.0 / n_bins
+    labels = np.minimum((y / width).astype(int), n_bins - 1)
+    counts = np.bincount(labels, minlength=n_bins).astype(float)
+    eff = _reference_smooth(np.sqrt(counts), _yang_window(5, 2.0))
+    per_sample = 1 / eff[labels]
+    np.testing.assert_allclose(w, per_sample * y.size / per_sample.sum(), rtol=1e-12, atol=0)
+
+
+def test_lds_variants_and_deprecated_alias() -> None:
+    y = np.array([0.0, 0.0, 0.0, 1.0, 1.0, 2.0, 3.0, 3.0])
+    old = target_weights(y, "lds", n_bins=4, lds_variant="sqrt_smoothed")
+    np.testing.assert_array_equal(old, target_weights(y, "lds", n_bins=4, lds_sqrt=True))
+    np.testing.assert_array_equal(target_weights(y, "lds", n_bins=4, lds_variant="smoothed"),
+                                  target_weights(y, "lds", n_bins=4, lds_sqrt=False))
+    assert TargetWeighter("lds").lds_variant == "yang2021"
+    assert not np.allclose(old, target_weights(y, "lds", n_bins=4))
+    with pytest.raises(ValueError, match="lds_variant must be one of"):
+        TargetWeighter("lds", lds_variant="sqrt")
+    with pytest.raises(ValueError, match="not both"):
+        TargetWeighter("lds", lds_variant="smoothed", lds_sqrt=True)
+    with pytest.raises(ValueError, match="odd length"):
+        tw_mod.smooth_counts([1.0, 2.0], kernel=[1.0, 1.0])

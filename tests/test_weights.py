@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score
@@ -128,3 +129,20 @@ def test_replication_equals_integer_sample_weights_for_boosting() -> None:
     a = HistGradientBoostingClassifier(**kw).fit(Xr, yr).predict_proba(X)
     b = HistGradientBoostingClassifier(**kw).fit(X, y, sample_weight=np.array([copies[v] for v in y])).predict_proba(X)
     assert np.allclose(a, b, atol=1e-6)
+
+
+@pytest.mark.parametrize("y, message", [
+    ([0, 0, np.nan, 1], r"y has 1 missing label\(s\) \(NaN/None\) at position\(s\) \[2\]"),
+    ([None, 1, 1], r"y has 1 missing label\(s\) \(NaN/None\) at position\(s\) \[0\]"),
+    (["a", None, "b"], r"missing label\(s\) .* \[1\]"),
+    (pd.Series([1.0, 2.0, np.nan, np.nan]), r"2 missing label\(s\) .* \[2, 3\]"),
+    (["a", 1, 1], "mixes text and non-text labels"),
+])
+def test_missing_and_mixed_labels_are_refused(y, message) -> None:
+    # before: NaN became a class of its own, None raised numpy's TypeError, ['a', 1] became ['a', '1']
+    with pytest.raises(ValueError, match=message):
+        class_weights(y)
+
+
+def test_sodium_nitride_is_a_label_not_missing() -> None:
+    assert class_weights(["NaN", "NaCl", "NaCl"]) == pytest.approx({"NaCl": 0.75, "NaN": 1.5})

@@ -17,7 +17,17 @@ recommended by IUPAC (Thommes et al. 2015): over the chosen contiguous range
 4. x_m agrees within ``tol_xm`` (default 10 %) with the relative pressure at which the
    measured isotherm (linearly interpolated) reaches v_m.
 
-Among the ranges that pass, the one with the most points wins (ties: the higher R²).
+Among the ranges that pass, the *widest* one wins: the largest span p_max − p_min in p/p0
+(ties: the higher R², then more points). The width, not the number of points, decides,
+because the number of points reflects how the instrument was programmed: micropore
+protocols sample p/p0 < 0.01 densely, and a "most points" rule then picks a range of
+sub-monolayer points where the BET plot curves (on the measured reference isotherms of
+the tests, that underestimates the area by 13–17 %).
+
+Validation (tests/test_bench_porous.py): on two measured N2 isotherms of reference
+materials (carbon black BP280, silica LiChrospher Si-1000) the area agrees with pyGAPS's
+``area_BET`` within 1 %, and on the same pressure range both give the same area, C and
+monolayer capacity to 1e-9 (relative).
 
 Example
 -------
@@ -120,6 +130,10 @@ def bet_fit(p_rel: Any, adsorbed_cm3_STP_per_g: Any, *, min_points: int = 4, tol
             cross_section_nm2: float = N2_CROSS_SECTION_NM2) -> BETResult:
     """BET fit on the widest contiguous pressure range that passes the Rouquerol criteria.
 
+    Every contiguous range of at least ``min_points`` points is fitted; among those that
+    pass all four criteria (module docstring) the one with the largest p/p0 span is kept,
+    ties broken by the higher R², then by more points.
+
     Parameters
     ----------
     p_rel : relative pressures p/p0 of the adsorption branch, increasing, in (0, 1)
@@ -169,7 +183,8 @@ def bet_fit(p_rel: Any, adsorbed_cm3_STP_per_g: Any, *, min_points: int = 4, tol
             f"no pressure range of at least {min_points} points passes all four Rouquerol criteria "
             f"(ranges passing each criterion: {passed} of {len(cand)}); check the isotherm or lower min_points"
         )
-    best = ok.sort_values(["n_points", "r2"], ascending=False).iloc[0]
+    span = ok["p_rel_max"] - ok["p_rel_min"]
+    best = ok.assign(span=span).sort_values(["span", "r2", "n_points"], ascending=False, kind="stable").iloc[0]
     return BETResult(
         area_m2_per_g=bet_area_m2_per_g_from_monolayer(float(best["v_m"]), cross_section_nm2=cross_section_nm2),
         v_m_cm3_STP_per_g=float(best["v_m"]), c=float(best["C"]), p_rel_min=float(best["p_rel_min"]),
