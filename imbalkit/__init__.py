@@ -19,13 +19,13 @@ The companion package of the imbalkit book. Each module does one job:
 * :mod:`imbalkit.weights`      class weights (inverse, sqrt, effective number) and sweeps
 * :mod:`imbalkit.costs`        cost matrices and minimum-expected-cost decisions
 * :mod:`imbalkit.thresholds`   threshold tuning inside training folds
-* :mod:`imbalkit.losses`       focal loss, weighted CE, logit adjustment (needs torch)
-* :mod:`imbalkit.train`        a small torch MLP classifier (needs torch)
 * :mod:`imbalkit.target_weights` sample weights for continuous targets (inverse, LDS, DenseWeight)
-* :mod:`imbalkit.regression_losses` Balanced MSE and weighted MSE (needs torch)
 * :mod:`imbalkit.hurdle`       two-stage model for zero-inflated targets
 * :mod:`imbalkit.extremes`     property-extreme robustness protocol (PDR)
-* :mod:`imbalkit.deep`         composition encoder, fine-tuning, EWC, audits, VAE (needs torch)
+* :mod:`imbalkit.deep`         everything that needs torch: the one training loop, losses (focal,
+                               weighted CE, logit adjustment, Balanced/weighted MSE), the
+                               scikit-learn MLP classifier and regressor, composition encoder,
+                               fine-tuning, EWC, audits, VAE
 * :mod:`imbalkit.active`       pool-based active learning against a database oracle
 * :mod:`imbalkit.curation`     duplicates, conflicts, polymorph policies, conditional imbalance
 * :mod:`imbalkit.diagnose`     one-call imbalance report (CLI: ``imbalkit diagnose``)

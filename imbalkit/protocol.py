@@ -206,7 +206,7 @@ def _mlp(loss: str) -> Callable[[Context], Any]:
         from sklearn.pipeline import make_pipeline
         from sklearn.preprocessing import StandardScaler
 
-        from .train import TorchMLPClassifier  # torch is imported only when a network is used
+        from .deep.estimators import TorchMLPClassifier  # torch is imported only when a network is used
 
         return make_pipeline(StandardScaler(), TorchMLPClassifier(hidden=(64,), loss=loss, gamma=2.0, tau=1.0,
                                                                   max_epochs=40, patience=6, seed=ctx.seed))
@@ -225,7 +225,7 @@ def _weighter(scheme: str, **kwargs: Any) -> Callable[[Context], dict]:
 
 def _mlp_regressor(loss: str) -> Callable[[Context], Any]:
     def make(ctx: Context) -> Any:
-        from .regression_losses import TorchMLPRegressor  # torch only when a network is used
+        from .deep.estimators import TorchMLPRegressor  # torch only when a network is used
 
         return TorchMLPRegressor(loss=loss, hidden=64, epochs=40, learn_noise=loss == "balanced_mse", seed=ctx.seed)
     return make

@@ -1,9 +1,15 @@
 """Deep-learning tools for imbalanced materials data (Part V of the book).
 
-PyTorch is imported only inside this subpackage. Modules, one job each:
+PyTorch is imported only inside this subpackage (``import imbalkit`` and every module outside
+it never import torch). Modules, one job each:
 
-* :mod:`~imbalkit.deep.training` - a small device-aware training loop (CPU or CUDA,
-  mixed precision on CUDA only, gradient accumulation, weighted sampling);
+* :mod:`~imbalkit.deep.training` - the one training loop used by everything below (seeding,
+  batching, CPU or CUDA with mixed precision on CUDA only, gradient accumulation, loss weights,
+  weighted / class-balanced sampling, early stopping, progress bar);
+* :mod:`~imbalkit.deep.losses` - focal loss, weighted cross-entropy, logit adjustment,
+  weighted MSE and Balanced MSE;
+* :mod:`~imbalkit.deep.estimators` - ``TorchMLPClassifier`` and ``TorchMLPRegressor``
+  (scikit-learn API, usable inside cross-validation);
 * :mod:`~imbalkit.deep.encoder` - the composition encoder (an MLP on Magpie features),
   saving and loading its weights;
 * :mod:`~imbalkit.deep.pretrain` - the reproducible pre-training script

@@ -20,7 +20,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from imbalkit.deep.encoder import CompositionEncoder, PropertyModel
-from imbalkit.deep.training import as_tensor, fit, predict
+from imbalkit.deep.training import balanced_weights, fit, predict
 
 __all__ = ["new_task_model", "balanced_weights", "fine_tune", "linear_probe", "decoupled_retrain",
            "two_phase", "predict_proba", "task_loss"]
@@ -49,21 +49,6 @@ def new_task_model(pretrained: PropertyModel, n_outputs: int, *, from_scratch: b
             if isinstance(layer, nn.Linear):
                 layer.reset_parameters()
     return PropertyModel(enc, n_outputs)
-
-
-def balanced_weights(y) -> np.ndarray:
-    """Per-row sampling weights 1 / (class count): every class is drawn equally often.
-
-    Examples
-    --------
-    >>> balanced_weights([0, 0, 0, 1]).round(3).tolist()
-    [0.333, 0.333, 0.333, 1.0]
-    """
-    y = np.asarray(y)
-    if y.ndim != 1 or len(y) == 0:
-        raise ValueError("y must be a non-empty 1-d array of class labels")
-    _, inv, counts = np.unique(y, return_inverse=True, return_counts=True)
-    return 1.0 / counts[inv]
 
 
 def task_loss(task: str):
@@ -113,10 +98,9 @@ def fine_tune(pretrained: PropertyModel, X, y, *, task: str = "classification", 
     model = new_task_model(pretrained, _n_outputs(task, y), from_scratch=from_scratch, seed=seed)
     for p in model.encoder.parameters():
         p.requires_grad_(not freeze_encoder)
-    w = balanced_weights(y) if balanced else None
     ydt = torch.long if task == "classification" else torch.float32
     fit(model, X, y, task_loss(task), epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
-        sample_weights=w, penalty=penalty, device=device, y_dtype=ydt, weight_decay=weight_decay)
+        balanced=balanced, penalty=penalty, device=device, y_dtype=ydt, weight_decay=weight_decay)
     for p in model.parameters():
         p.requires_grad_(True)
     return model.cpu().eval()

@@ -1,6 +1,6 @@
 """Rare-phase segmentation: a tiny fully-convolutional network, a soft Dice loss and per-class metrics.
 
-Cross-entropy, weighted sampling and focal loss (from :mod:`imbalkit.losses`) are compared
+Cross-entropy, weighted sampling and focal loss (from :mod:`imbalkit.deep.losses`) are compared
 with Dice in the book; :func:`train_segmenter` wires them to the shared training loop.
 """
 from __future__ import annotations
@@ -11,6 +11,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from imbalkit.deep.losses import focal_loss
 from imbalkit.deep.training import fit, predict
 
 __all__ = ["TinySegNet", "dice_loss", "segmentation_loss", "train_segmenter", "segment", "per_class_scores"]
@@ -75,8 +76,6 @@ def segmentation_loss(name: str, *, class_weights=None, gamma: float = 2.0):
         w = torch.as_tensor(class_weights, dtype=torch.float32)
         return lambda z, t: F.cross_entropy(z, t, weight=w.to(z.device))
     if name == "focal":
-        from imbalkit.losses import focal_loss
-
         return lambda z, t: focal_loss(flat(z), t.reshape(-1), gamma=gamma)
     if name == "dice":
         return dice_loss

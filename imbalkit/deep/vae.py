@@ -11,7 +11,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from imbalkit.deep.training import as_tensor, batch_indices, resolve_device, set_seed
+from imbalkit.deep.training import as_tensor, fit, set_seed
 
 __all__ = ["cyclical_kl_weight", "CompositionVAE", "vae_loss", "fit_vae", "sample_vae"]
 
@@ -91,19 +91,17 @@ def fit_vae(V, *, latent: int = 8, hidden: int = 64, epochs: int = 200, batch_si
     Vt = as_tensor(V, name="V")
     if Vt.ndim != 2 or (Vt < -1e-6).any() or not torch.allclose(Vt.sum(1), torch.ones(len(Vt)), atol=1e-3):
         raise ValueError("V must be a 2-d array of non-negative fractions with rows summing to one")
-    dev = resolve_device(device)
-    gen = set_seed(seed)
-    vae = CompositionVAE(Vt.shape[1], latent, hidden).to(dev)
-    opt = torch.optim.Adam(vae.parameters(), lr=lr)
-    steps_per_epoch = int(np.ceil(len(Vt) / batch_size))
-    total, step = epochs * steps_per_epoch, 0
-    for _ in range(epochs):
-        for idx in batch_indices(len(Vt), batch_size, gen):
-            vb = Vt[idx].to(dev)
-            log_recon, mu, logvar = vae(vb)
-            loss = vae_loss(log_recon, vb, mu, logvar, cyclical_kl_weight(step, total, n_cycles))
-            opt.zero_grad(); loss.backward(); opt.step()
-            step += 1
+    set_seed(seed)                  # before the weights are initialised; the batches reuse the seed
+    vae = CompositionVAE(Vt.shape[1], latent, hidden)
+    total, step = epochs * int(np.ceil(len(Vt) / batch_size)), [0]
+
+    def loss(out, vb):              # the KL weight follows the cyclical schedule, batch by batch
+        beta = cyclical_kl_weight(step[0], total, n_cycles)
+        step[0] += 1
+        log_recon, mu, logvar = out
+        return vae_loss(log_recon, vb, mu, logvar, beta)
+
+    fit(vae, Vt, Vt, loss, epochs=epochs, batch_size=batch_size, lr=lr, seed=seed, reseed=False, device=device)
     return vae.cpu().eval()
 
 

@@ -9,7 +9,8 @@ from sklearn.base import clone  # noqa: E402
 from sklearn.metrics import average_precision_score  # noqa: E402
 
 from imbalkit.cv import repeated_cv  # noqa: E402
-from imbalkit.train import TorchMLPClassifier, set_seed  # noqa: E402
+from imbalkit.deep.estimators import TorchMLPClassifier  # noqa: E402
+from imbalkit.deep.training import set_seed  # noqa: E402
 
 RNG = np.random.default_rng(0)
 X = RNG.normal(size=(500, 5))

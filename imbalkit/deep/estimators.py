@@ -1,14 +1,16 @@
-"""A small, fast PyTorch MLP classifier for composition features, usable inside CV.
+"""Small PyTorch MLPs with the scikit-learn API, usable inside cross-validation.
 
-:class:`TorchMLPClassifier` follows the scikit-learn estimator API (``fit``,
-``predict_proba``, ``predict``, ``get_params``), so it can be cloned by
-:func:`imbalkit.cv.repeated_cv` and threshold-tuned by :mod:`imbalkit.thresholds`.
-It standardises the features (statistics from the training rows only), holds out a
-stratified validation share of the training rows for early stopping on a chosen metric,
-seeds numpy and torch, and trains on the CPU unless ``device`` says otherwise.
+:class:`TorchMLPClassifier` and :class:`TorchMLPRegressor` follow the scikit-learn estimator
+API (``fit``, ``predict``/``predict_proba``, ``get_params``), so they can be cloned by
+:func:`imbalkit.cv.repeated_cv` and threshold-tuned by :mod:`imbalkit.thresholds`. Both
+standardise the features with training-row statistics, seed numpy and torch, and train with
+the shared loop :func:`imbalkit.deep.training.fit` on the CPU unless ``device`` says otherwise.
 
-Losses: ``"ce"`` (cross-entropy), ``"weighted"`` (class-weighted cross-entropy with
-``class_weight``), ``"focal"`` (``gamma``, ``alpha``), ``"logit_adjusted"`` (``tau``).
+The classifier holds out a stratified validation share of the training rows for early
+stopping on a chosen metric. Losses: ``"ce"`` (cross-entropy), ``"weighted"``
+(class-weighted cross-entropy with ``class_weight``), ``"focal"`` (``gamma``, ``alpha``),
+``"logit_adjusted"`` (``tau``). The regressor trains with plain MSE, weighted MSE or
+Balanced MSE (:mod:`imbalkit.deep.losses`).
 
 Example
 -------
@@ -20,37 +22,26 @@ Example
 """
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import numpy as np
 import torch
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.metrics import average_precision_score, balanced_accuracy_score
 from sklearn.model_selection import train_test_split
 from torch import nn
-from tqdm.auto import tqdm
 
-from ._checks import as_1d
-from .losses import focal_loss, logit_adjusted_loss, weighted_cross_entropy
-from .weights import class_weights as _class_weights
+from imbalkit._checks import as_1d, as_1d_float
+from imbalkit.deep.losses import (BalancedMSELoss, focal_loss, logit_adjusted_loss, weighted_cross_entropy,
+                                  weighted_mse)
+from imbalkit.deep.training import fit, resolve_device, set_seed
+from imbalkit.weights import class_weights as _class_weights
 
-__all__ = ["set_seed", "TorchMLPClassifier", "LOSSES", "MONITORS"]
+__all__ = ["TorchMLPClassifier", "TorchMLPRegressor", "LOSSES", "MONITORS", "REGRESSION_LOSSES"]
 
 LOSSES = ("ce", "weighted", "focal", "logit_adjusted")
 MONITORS = ("loss", "pr_auc", "balanced_accuracy")
-
-
-def set_seed(seed: int) -> None:
-    """Seed numpy's legacy global generator and torch (CPU and, if present, CUDA).
-
-    >>> set_seed(0); a = torch.rand(1); set_seed(0); bool(torch.equal(a, torch.rand(1)))
-    True
-    """
-    if not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    np.random.seed(int(seed))
-    torch.manual_seed(int(seed))
+REGRESSION_LOSSES = ("mse", "weighted_mse", "balanced_mse")
 
 
 def _mlp(n_in: int, hidden: tuple[int, ...], n_out: int, dropout: float) -> nn.Sequential:
@@ -170,9 +161,11 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError("logit adjustment needs every class in the training rows")
         return lambda z, t: logit_adjusted_loss(z, t, prior.tolist(), tau=self.tau)
 
-    def _forward(self, X: torch.Tensor) -> torch.Tensor:
-        z = self.model_(X)
+    def _squeeze(self, z: torch.Tensor) -> torch.Tensor:
         return z[:, 0] if self.n_classes_ == 2 else z
+
+    def _forward(self, X: torch.Tensor) -> torch.Tensor:
+        return self._squeeze(self.model_(X))
 
     def _targets(self, y: np.ndarray) -> torch.Tensor:
         t = torch.as_tensor(y, device=self.device_)
@@ -193,46 +186,32 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
         if self.n_classes_ < 2:
             raise ValueError("y has a single class; a classifier needs at least two")
         self._validate(self.n_classes_)
-        self.device_ = torch.device(self.device)
-        set_seed(int(self.seed))
+        self.device_ = resolve_device(self.device)
         fit_idx, val_idx = train_test_split(np.arange(yi.size), test_size=self.val_fraction, stratify=yi,
                                             random_state=int(self.seed))
         self.mean_ = Xa[fit_idx].mean(axis=0)
         self.scale_ = Xa[fit_idx].std(axis=0)
         self.scale_[self.scale_ == 0] = 1.0
         Xs = torch.as_tensor((Xa - self.mean_) / self.scale_, device=self.device_)
-        X_fit, X_val = Xs[fit_idx], Xs[val_idx]
-        t_fit, t_val = self._targets(yi[fit_idx]), self._targets(yi[val_idx])
+        X_val, t_val = Xs[val_idx], self._targets(yi[val_idx])
+        set_seed(int(self.seed))      # before the weights are initialised: init, dropout, batches all seeded
         self.model_ = _mlp(Xa.shape[1], tuple(self.hidden), 1 if self.n_classes_ == 2 else self.n_classes_,
                            self.dropout).to(self.device_, dtype=torch.float32)
         crit = self._criterion(yi[fit_idx])
-        opt = torch.optim.Adam(self.model_.parameters(), lr=self.lr, weight_decay=self.weight_decay)
-        gen = torch.Generator().manual_seed(int(self.seed))
-        best, best_state, bad_epochs = -np.inf, None, 0
         self.history_: list[dict[str, float]] = []
-        bar = tqdm(range(int(self.max_epochs)), disable=not self.progress, desc="epochs", leave=False)
-        for epoch in bar:
-            self.model_.train()
-            order = torch.randperm(len(fit_idx), generator=gen)
-            for start in range(0, len(order), int(self.batch_size)):
-                b = order[start:start + int(self.batch_size)]
-                opt.zero_grad()
-                loss = crit(self._forward(X_fit[b]), t_fit[b])
-                loss.backward()
-                opt.step()
+
+        def validate(model: nn.Module) -> float:
             value, val_loss = self._validation_score(X_val, t_val, yi[val_idx], crit)
-            self.history_.append({"epoch": epoch, "val_loss": val_loss, "val_score": value})
-            bar.set_postfix(val=f"{value:.4f}")
-            if value > best + 1e-6:
-                best, best_state, bad_epochs = value, copy.deepcopy(self.model_.state_dict()), 0
-            else:
-                bad_epochs += 1
-                if bad_epochs >= self.patience:
-                    break
-        bar.close()
-        self.model_.load_state_dict(best_state)
+            self.history_.append({"epoch": len(self.history_), "val_loss": val_loss, "val_score": value})
+            return value
+
+        hist = fit(self.model_, Xs[fit_idx], self._targets(yi[fit_idx]), lambda z, t: crit(self._squeeze(z), t),
+                   epochs=int(self.max_epochs), batch_size=int(self.batch_size), lr=self.lr,
+                   weight_decay=self.weight_decay, seed=int(self.seed), reseed=False, device=self.device_,
+                   y_dtype=torch.float32 if self.n_classes_ == 2 else torch.long, validate=validate,
+                   patience=int(self.patience), progress=self.progress)
         self.n_epochs_ = len(self.history_)
-        self.best_score_ = float(best)
+        self.best_score_ = float(hist.best_score)
         return self
 
     def _validation_score(self, X_val: torch.Tensor, t_val: torch.Tensor, y_val: np.ndarray, crit: Any) -> tuple[float, float]:
@@ -269,3 +248,98 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
     def predict(self, X: Any) -> np.ndarray:
         """Most probable class label."""
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+
+class TorchMLPRegressor(RegressorMixin, BaseEstimator):
+    """A small MLP regressor (scikit-learn API) trained with MSE, weighted MSE or Balanced MSE.
+
+    Inputs and targets are standardised inside ``fit`` (statistics from the training rows
+    only; standardised inputs are clipped at ±5); predictions are returned in target units.
+    Training (on the CPU unless ``device`` says otherwise) is seeded and deterministic for a given ``seed``.
+
+    Parameters
+    ----------
+    loss : ``"mse"`` (plain), ``"weighted_mse"`` (uses ``sample_weight`` from ``fit``) or
+        ``"balanced_mse"`` (Balanced MSE, batch-based; ``sample_weight`` is ignored)
+    hidden : width of the two hidden layers
+    epochs, batch_size, lr, weight_decay : Adam training settings
+    noise_sigma : initial σ of Balanced MSE in *standardised* target units
+    learn_noise : learn σ jointly with the network (Ren et al. 2022)
+    clip_to_train_range : clip predictions to ``[min(y_train), max(y_train)]``. Useful with
+        Balanced MSE on a target with a point mass at its minimum (band gaps at 0 eV): for
+        a row whose target is the smallest in the batch, Balanced MSE keeps decreasing as
+        the prediction moves further below it, so such predictions can run far out of range.
+    seed : seed for initialisation and batch order
+    device : "cpu" (default), "cuda" or "auto"
+    progress : show a tqdm bar over epochs
+
+    Examples
+    --------
+    >>> X = np.linspace(-1, 1, 200).reshape(-1, 1); y = 3 * X[:, 0]
+    >>> m = TorchMLPRegressor(epochs=30, seed=0).fit(X, y)
+    >>> float(np.mean(np.abs(m.predict(X) - y))) < 0.2
+    True
+    >>> m.set_params(clip_to_train_range=True).predict([[5.0]]).round(6).tolist()  # clipped at max(y)
+    [3.0]
+    """
+
+    def __init__(self, loss: str = "mse", *, hidden: int = 64, epochs: int = 40, batch_size: int = 128,
+                 lr: float = 3e-3, weight_decay: float = 1e-4, noise_sigma: float = 1.0,
+                 learn_noise: bool = False, clip_to_train_range: bool = False, seed: int = 0,
+                 device: str = "cpu", progress: bool = False) -> None:
+        self.loss = loss
+        self.hidden = hidden
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.noise_sigma = noise_sigma
+        self.learn_noise = learn_noise
+        self.clip_to_train_range = clip_to_train_range
+        self.seed = seed
+        self.device = device
+        self.progress = progress
+
+    def fit(self, X, y, sample_weight=None) -> "TorchMLPRegressor":
+        """Train from scratch (a refit forgets everything learned before)."""
+        if self.loss not in REGRESSION_LOSSES:
+            raise ValueError(f"loss must be one of {REGRESSION_LOSSES}, got {self.loss!r}")
+        Xa = np.asarray(getattr(X, "values", X), dtype=float)
+        ya = as_1d_float(y, "y")
+        if Xa.ndim != 2 or Xa.shape[0] != ya.size:
+            raise ValueError(f"X must be 2-D with one row per target; got shape {Xa.shape} for {ya.size} targets")
+        if self.loss == "weighted_mse" and sample_weight is None:
+            raise ValueError("loss='weighted_mse' needs sample_weight in fit (e.g. from TargetWeighter)")
+        w = None if sample_weight is None else as_1d_float(sample_weight, "sample_weight")
+        self.x_mean_, self.x_std_ = Xa.mean(0), Xa.std(0) + 1e-8
+        self.y_mean_, self.y_std_ = float(ya.mean()), float(ya.std() + 1e-8)
+        self.y_range_ = (float(ya.min()), float(ya.max()))
+        set_seed(int(self.seed))      # before the weights are initialised
+        net = nn.Sequential(nn.Linear(Xa.shape[1], self.hidden), nn.ReLU(),
+                            nn.Linear(self.hidden, self.hidden), nn.ReLU(), nn.Linear(self.hidden, 1))
+        bmc = BalancedMSELoss(self.noise_sigma, learnable=self.learn_noise)
+        weighted = self.loss == "weighted_mse"
+        loss_fn = bmc if self.loss == "balanced_mse" else weighted_mse     # weighted_mse without weights = MSE
+        fit(net, self._scale(Xa), (ya - self.y_mean_) / self.y_std_, loss_fn, epochs=int(self.epochs),
+            batch_size=int(self.batch_size), lr=self.lr, weight_decay=self.weight_decay, seed=int(self.seed),
+            reseed=False, device=self.device, loss_weights=w if weighted else None, min_batch_size=2,
+            progress=self.progress)
+        net.cpu()
+        self.net_ = net.eval()
+        self.noise_var_ = float(bmc.noise_var.detach().cpu()) * self.y_std_**2
+        return self
+
+    def _scale(self, Xa: np.ndarray) -> np.ndarray:
+        # standardise with training statistics and clip at ±5 so that a rare, extreme
+        # feature value cannot throw the network far outside what it was trained on
+        return np.clip((Xa - self.x_mean_) / self.x_std_, -5.0, 5.0)
+
+    def predict(self, X) -> np.ndarray:
+        """Predictions in target units."""
+        if not hasattr(self, "net_"):
+            raise ValueError("this TorchMLPRegressor is not fitted yet; call fit(X, y) first")
+        Xa = np.asarray(getattr(X, "values", X), dtype=float)
+        with torch.no_grad():
+            z = self.net_(torch.tensor(self._scale(Xa), dtype=torch.float32))[:, 0].numpy()
+        out = z.astype(float) * self.y_std_ + self.y_mean_
+        return np.clip(out, *self.y_range_) if self.clip_to_train_range else out

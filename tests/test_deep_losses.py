@@ -7,7 +7,7 @@ import pytest
 torch = pytest.importorskip("torch")
 import torch.nn.functional as F  # noqa: E402
 
-from imbalkit.losses import FocalLoss, adjust_logits, focal_loss, logit_adjusted_loss, weighted_cross_entropy  # noqa: E402
+from imbalkit.deep.losses import FocalLoss, adjust_logits, focal_loss, logit_adjusted_loss, weighted_cross_entropy  # noqa: E402
 
 G = torch.Generator().manual_seed(0)
 ZB = torch.randn(50, generator=G, dtype=torch.float64) * 3
@@ -97,7 +97,7 @@ def test_focal_module() -> None:
     (torch.zeros(3), torch.tensor([0.0, 2.0, 1.0]), {}, ValueError, "0 or 1"),
     (torch.zeros(3, 2), torch.zeros(3), {}, TypeError, "integer class indices"),
     (torch.zeros(3, 2), torch.tensor([0, 1, 2]), {}, ValueError, r"class indices in 0..1"),
-    (torch.zeros(3, 2, 2), torch.zeros(3).long(), {}, ValueError, "1-D .binary. or 2-D"),
+    (torch.zeros(3, 2, 2), torch.zeros(3).long(), {}, ValueError, r"\(N,\) or \(N, 1\) for binary"),
     (torch.tensor([0.0, float("nan")]), torch.zeros(2), {}, ValueError, "NaN or infinite"),
     (torch.zeros(2), torch.zeros(2), {"gamma": -0.5}, ValueError, "gamma must be"),
     (torch.zeros(2), torch.zeros(2), {"alpha": 1.5}, ValueError, r"alpha must be in \[0, 1\]"),
@@ -146,3 +146,39 @@ def test_logit_adjustment_errors() -> None:
         adjust_logits([0.0], [0.5, 0.5])
     with pytest.raises(ValueError, match="1-D .binary. or 2-D"):
         adjust_logits(torch.zeros(2, 2, 2), [0.5, 0.5])
+
+
+# -- empty / NaN targets and (N, 1) logits (each of these returned NaN, zero or a misleading error before) --
+
+@pytest.mark.parametrize("fn", [lambda z, t: focal_loss(z, t), lambda z, t: weighted_cross_entropy(z, t),
+                                lambda z, t: logit_adjusted_loss(z, t, [0.5, 0.5])])
+def test_empty_batch_is_rejected_not_nan(fn) -> None:
+    with pytest.raises(ValueError, match="must not be empty"):
+        fn(torch.empty(0), torch.empty(0))
+    with pytest.raises(ValueError, match="must not be empty"):
+        fn(torch.empty(0, 3), torch.empty(0, dtype=torch.long))
+
+
+@pytest.mark.parametrize("fn", [focal_loss, weighted_cross_entropy])
+def test_nan_targets_are_named(fn) -> None:
+    with pytest.raises(ValueError, match="targets contain NaN"):
+        fn(torch.tensor([0.3, -1.0]), torch.tensor([1.0, float("nan")]))
+
+
+def test_single_column_logits_are_binary_logits() -> None:
+    z = torch.tensor([2.0, -1.0, 0.5, -3.0])
+    t = torch.tensor([1.0, 0.0, 0.0, 1.0])
+    # reference: the binary focal loss written out with sigmoid, gamma = 2, alpha = 0.25
+    p = torch.sigmoid(z)
+    pt = torch.where(t == 1, p, 1 - p)
+    at = torch.where(t == 1, torch.tensor(0.25), torch.tensor(0.75))
+    expected = (-at * (1 - pt) ** 2 * torch.log(pt)).mean()
+    got = focal_loss(z[:, None], t, gamma=2.0, alpha=0.25)
+    assert float(got) > 0.1                    # a one-class softmax would give exactly 0
+    assert torch.isclose(got, expected, atol=1e-6)
+    assert torch.isclose(focal_loss(z[:, None], t[:, None], gamma=2.0), focal_loss(z, t, gamma=2.0))
+    assert focal_loss(z[:, None], t, reduction="none").shape == (4,)
+    assert torch.isclose(weighted_cross_entropy(z[:, None], t), F.binary_cross_entropy_with_logits(z, t))
+    assert torch.isclose(logit_adjusted_loss(z[:, None], t, [0.8, 0.2]), logit_adjusted_loss(z, t, [0.8, 0.2]))
+    with pytest.raises(ValueError, match="binary targets must be 0 or 1"):
+        focal_loss(z[:, None], torch.tensor([0.0, 1.0, 2.0, 1.0]))

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from imbalkit.regression_losses import BalancedMSELoss, WeightedMSELoss, balanced_mse, weighted_mse
+from imbalkit.deep.losses import BalancedMSELoss, WeightedMSELoss, balanced_mse, weighted_mse
 
 
 def _bmc_numpy(pred: np.ndarray, target: np.ndarray, var: float) -> float:
@@ -89,7 +89,7 @@ def test_bad_inputs() -> None:
 def test_mlp_regressor_api_and_determinism() -> None:
     from sklearn.base import clone
 
-    from imbalkit.regression_losses import TorchMLPRegressor
+    from imbalkit.deep.estimators import TorchMLPRegressor
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(120, 3)); y = X[:, 0] * 2 + 1
@@ -108,3 +108,13 @@ def test_mlp_regressor_api_and_determinism() -> None:
         TorchMLPRegressor("l1").fit(X, y)
     with pytest.raises(ValueError, match="not fitted"):
         TorchMLPRegressor().predict(X)
+
+
+@pytest.mark.parametrize("fn", [lambda p, t: weighted_mse(p, t), lambda p, t: balanced_mse(p, t, 1.0)])
+def test_empty_and_nan_inputs_raise_naming_the_argument(fn) -> None:
+    with pytest.raises(ValueError, match="pred is empty"):
+        fn(torch.empty(0), torch.empty(0))
+    with pytest.raises(ValueError, match="target contains NaN"):
+        fn(torch.tensor([0.0, 1.0]), torch.tensor([float("nan"), 1.0]))
+    with pytest.raises(ValueError, match="pred contains NaN"):
+        fn(torch.tensor([float("nan"), 1.0]), torch.tensor([0.0, 1.0]))

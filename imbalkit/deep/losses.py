@@ -1,4 +1,6 @@
-"""PyTorch losses for rare classes, numerically stable from logits.
+"""PyTorch losses for rare classes and rare target values, numerically stable.
+
+Classification (from logits):
 
 * :func:`focal_loss` / :class:`FocalLoss` (Lin et al. 2017):
   :math:`-\\alpha_t (1 - p_t)^{\\gamma} \\log p_t`, binary (1-D logits) or multi-class
@@ -15,7 +17,24 @@ Reductions: ``"none"`` (one value per sample), ``"sum"``, ``"mean"``. For
 for :func:`weighted_cross_entropy` it is the weight-normalised mean
 :math:`\\sum w_i l_i / \\sum w_i`, as in ``torch.nn.functional.cross_entropy``.
 
-This module imports torch; the rest of imbalkit does not.
+Regression:
+
+* :func:`weighted_mse` / :class:`WeightedMSELoss` - per-sample weighted MSE: the element-wise
+  loss (``reduction='none'``) multiplied by the weights, then a weighted mean;
+* :func:`balanced_mse` / :class:`BalancedMSELoss` - Balanced MSE of Ren et al. (2022), the
+  batch-based Monte-Carlo variant (BMC): each prediction must "pick out" its own target
+  among all targets in the batch,
+  ``loss = 2σ² · CE_i( softmax_j(−(pred_i − target_j)² / (2σ²)), i )``.
+  The batch targets stand in for the training label distribution, so the loss removes the
+  pull toward frequent labels that plain MSE inherits from an imbalanced training set.
+
+Input checks: empty tensors, and NaN or infinite logits, predictions or targets, raise a
+``ValueError`` naming the argument (a loss that silently returns NaN poisons every later
+step). Binary logits may be given as ``(N,)`` or ``(N, 1)``: a single column is read as the
+logit of the positive class (a one-class softmax would be constant, so no other reading
+makes sense); ``(N, C)`` with ``C >= 2`` is multi-class.
+
+This module, like all of :mod:`imbalkit.deep`, imports torch; the rest of imbalkit does not.
 
 Example
 -------
@@ -25,13 +44,15 @@ Example
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-__all__ = ["focal_loss", "FocalLoss", "weighted_cross_entropy", "logit_adjusted_loss", "adjust_logits"]
+__all__ = ["focal_loss", "FocalLoss", "weighted_cross_entropy", "logit_adjusted_loss", "adjust_logits",
+           "weighted_mse", "WeightedMSELoss", "balanced_mse", "BalancedMSELoss"]
 
 REDUCTIONS = ("none", "mean", "sum")
 
@@ -42,34 +63,44 @@ def _reduce(loss: torch.Tensor, reduction: str) -> torch.Tensor:
     return loss.sum() if reduction == "sum" else loss.mean()
 
 
-def _check(logits: torch.Tensor, targets: torch.Tensor, reduction: str) -> bool:
-    """Validate shapes; return True for the binary case (1-D logits)."""
+def _check(logits: torch.Tensor, targets: torch.Tensor, reduction: str) -> tuple[torch.Tensor, torch.Tensor, bool]:
+    """Validate the inputs; return ``(logits, targets, binary)`` with ``(N, 1)`` binary logits flattened."""
     if not isinstance(logits, torch.Tensor) or not isinstance(targets, torch.Tensor):
         raise TypeError("logits and targets must be torch tensors")
     if reduction not in REDUCTIONS:
         raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
     if not torch.is_floating_point(logits):
         raise TypeError(f"logits must be a floating-point tensor, got {logits.dtype}")
+    if logits.numel() == 0 or targets.numel() == 0:
+        raise ValueError(f"logits and targets must not be empty, got shapes {tuple(logits.shape)} and "
+                         f"{tuple(targets.shape)}; skip empty batches before calling the loss")
     if not torch.isfinite(logits).all():
         raise ValueError("logits contain NaN or infinite values; the problem is upstream of the loss "
                          "(check inputs, learning rate, or use gradient clipping)")
+    if torch.is_floating_point(targets) and not torch.isfinite(targets).all():
+        raise ValueError("targets contain NaN or infinite values; drop or impute the unlabelled rows first")
+    if logits.ndim == 2 and logits.shape[1] == 1:      # one column = the positive-class logit
+        logits = logits[:, 0]
+        if targets.ndim == 2 and targets.shape[1] == 1:
+            targets = targets[:, 0]
     if logits.ndim == 1:
         if targets.shape != logits.shape:
             raise ValueError(f"binary logits have shape {tuple(logits.shape)} but targets have {tuple(targets.shape)}")
         bad = (targets != 0) & (targets != 1)
         if bad.any():
             raise ValueError("binary targets must be 0 or 1")
-        return True
+        return logits, targets, True
     if logits.ndim == 2:
         if targets.ndim != 1 or targets.shape[0] != logits.shape[0]:
             raise ValueError(f"multi-class logits have shape {tuple(logits.shape)}; targets must be 1-D class indices "
                              f"of length {logits.shape[0]}, got shape {tuple(targets.shape)}")
         if torch.is_floating_point(targets):
             raise TypeError("multi-class targets must be integer class indices (torch.long)")
-        if targets.numel() and (targets.min() < 0 or targets.max() >= logits.shape[1]):
+        if targets.min() < 0 or targets.max() >= logits.shape[1]:
             raise ValueError(f"targets must be class indices in 0..{logits.shape[1] - 1}")
-        return False
-    raise ValueError(f"logits must be 1-D (binary) or 2-D (n_samples, n_classes), got shape {tuple(logits.shape)}")
+        return logits, targets, False
+    raise ValueError(f"logits must be (N,) or (N, 1) for binary, or (N, C) for C >= 2 classes; got shape "
+                     f"{tuple(logits.shape)}")
 
 
 def _alpha_t(alpha: float | Sequence[float] | torch.Tensor | None, targets: torch.Tensor, n_classes: int,
@@ -101,8 +132,8 @@ def focal_loss(
 
     Parameters
     ----------
-    logits : (N,) for binary, (N, C) for multi-class
-    targets : (N,) of 0/1 for binary, (N,) class indices for multi-class
+    logits : (N,) or (N, 1) for binary (the positive-class logit), (N, C) with C >= 2 for multi-class
+    targets : (N,) (or (N, 1) with (N, 1) logits) of 0/1 for binary, (N,) class indices for multi-class
     gamma : focusing parameter >= 0; 0 gives (α-weighted) cross-entropy
     alpha : binary: weight of the positive class in [0, 1] (negatives get 1 − α) or a
         length-2 sequence; multi-class: one weight per class; None: no weighting
@@ -112,8 +143,11 @@ def focal_loss(
     >>> z = torch.tensor([[2.0, -1.0], [0.0, 3.0]]); t = torch.tensor([0, 1])
     >>> bool(torch.isclose(focal_loss(z, t, gamma=0.0), torch.nn.functional.cross_entropy(z, t)))
     True
+    >>> zb, tb = torch.tensor([1.0, -2.0]), torch.tensor([1.0, 0.0])   # (N, 1) logits = (N,) logits
+    >>> bool(torch.equal(focal_loss(zb[:, None], tb), focal_loss(zb, tb)))
+    True
     """
-    binary = _check(logits, targets, reduction)
+    logits, targets, binary = _check(logits, targets, reduction)
     if gamma < 0:
         raise ValueError(f"gamma must be >= 0, got {gamma}")
     if binary:
@@ -176,7 +210,7 @@ def weighted_cross_entropy(
     >>> round(float(weighted_cross_entropy(z, t, class_weights=[1.0, 3.0], reduction="sum")), 4)  # 4 * log 2
     2.7726
     """
-    binary = _check(logits, targets, reduction)
+    logits, targets, binary = _check(logits, targets, reduction)
     if binary:
         loss = F.binary_cross_entropy_with_logits(logits, targets.to(logits.dtype), reduction="none")
         n_classes = 2
@@ -215,7 +249,7 @@ def adjust_logits(logits: torch.Tensor, prior: Sequence[float] | torch.Tensor, *
     """
     if not isinstance(logits, torch.Tensor):
         raise TypeError("logits must be a torch tensor")
-    if logits.ndim == 1:
+    if logits.ndim == 1 or (logits.ndim == 2 and logits.shape[1] == 1):   # binary: positive-class logit
         lp = _log_prior(prior, 2, logits)
         return logits + tau * (lp[1] - lp[0])
     if logits.ndim != 2:
@@ -239,7 +273,7 @@ def logit_adjusted_loss(
     >>> round(float(logit_adjusted_loss(z, t, [0.9, 0.1])), 4)  # -log 0.1
     2.3026
     """
-    binary = _check(logits, targets, reduction)
+    logits, targets, binary = _check(logits, targets, reduction)
     if tau < 0:
         raise ValueError(f"tau must be >= 0 for training, got {tau}")
     adjusted = adjust_logits(logits, prior, tau=tau)
@@ -248,3 +282,114 @@ def logit_adjusted_loss(
     else:
         loss = F.cross_entropy(adjusted, targets.long(), reduction="none")
     return _reduce(loss, reduction)
+
+
+# -- regression losses ---------------------------------------------------------------------
+
+def _flat(t: torch.Tensor, name: str) -> torch.Tensor:
+    """Check a regression tensor (type, shape, non-empty, finite) and flatten ``(n, 1)`` to ``(n,)``."""
+    if not isinstance(t, torch.Tensor):
+        raise TypeError(f"{name} must be a torch.Tensor, got {type(t).__name__}")
+    if t.dim() == 2 and t.shape[1] == 1:
+        t = t[:, 0]
+    if t.dim() != 1:
+        raise ValueError(f"{name} must have shape (n,) or (n, 1), got {tuple(t.shape)}")
+    if t.numel() == 0:
+        raise ValueError(f"{name} is empty; skip empty batches before calling the loss")
+    if not torch.isfinite(t).all():
+        raise ValueError(f"{name} contains NaN or infinite values; drop or impute those rows first")
+    return t
+
+
+def weighted_mse(pred: torch.Tensor, target: torch.Tensor, weight: torch.Tensor | None = None) -> torch.Tensor:
+    """Weighted mean of squared errors, ``Σ w_i (pred_i − y_i)² / Σ w_i``.
+
+    With ``weight=None`` it is plain MSE. The weights come from
+    :class:`imbalkit.target_weights.TargetWeighter` fitted on the training fold.
+
+    >>> p, t = torch.tensor([1.0, 0.0]), torch.tensor([0.0, 0.0])
+    >>> float(weighted_mse(p, t, torch.tensor([3.0, 1.0])))
+    0.75
+    """
+    pred, target = _flat(pred, "pred"), _flat(target, "target")
+    if pred.shape != target.shape:
+        raise ValueError(f"pred has {pred.numel()} values but target has {target.numel()}")
+    per_sample = F.mse_loss(pred, target.to(pred.dtype), reduction="none")
+    if weight is None:
+        return per_sample.mean()
+    w = _flat(weight, "weight").to(per_sample.dtype)
+    if w.shape != per_sample.shape:
+        raise ValueError(f"weight has {w.numel()} values for {per_sample.numel()} samples")
+    if (w < 0).any() or not torch.isfinite(w).all() or float(w.sum()) <= 0:
+        raise ValueError("weight must be finite, non-negative and not all zero")
+    return (per_sample * w).sum() / w.sum()
+
+
+def balanced_mse(pred: torch.Tensor, target: torch.Tensor, noise_var: torch.Tensor | float = 1.0) -> torch.Tensor:
+    """Balanced MSE, batch-based Monte-Carlo variant (Ren et al. 2022).
+
+    Builds the ``n × n`` matrix of logits ``−(pred_i − target_j)² / (2σ²)``, takes the
+    cross-entropy with the diagonal as the correct class, and multiplies by ``2σ²``
+    (held constant in the gradient) so the loss scale is comparable with MSE.
+
+    Parameters
+    ----------
+    noise_var : σ², a positive float or a 0-d tensor (learnable in :class:`BalancedMSELoss`)
+
+    >>> round(float(balanced_mse(torch.tensor([0.0, 2.0]), torch.tensor([0.0, 2.0]), 1.0)), 4)
+    0.2539
+    """
+    pred, target = _flat(pred, "pred"), _flat(target, "target")
+    if pred.shape != target.shape:
+        raise ValueError(f"pred has {pred.numel()} values but target has {target.numel()}")
+    var = torch.as_tensor(noise_var, dtype=pred.dtype, device=pred.device)
+    if var.numel() != 1 or not float(var.detach()) > 0 or not math.isfinite(float(var.detach())):
+        raise ValueError(f"noise_var must be one positive finite number, got {noise_var!r}")
+    target = target.to(pred.dtype)
+    logits = -(pred[:, None] - target[None, :]) ** 2 / (2.0 * var)
+    labels = torch.arange(pred.numel(), device=pred.device)
+    return F.cross_entropy(logits, labels) * (2.0 * var).detach()
+
+
+class WeightedMSELoss(nn.Module):
+    """:func:`weighted_mse` as a module: ``loss(pred, target, weight)``.
+
+    >>> float(WeightedMSELoss()(torch.tensor([2.0]), torch.tensor([0.0])))
+    4.0
+    """
+
+    def forward(self, pred: torch.Tensor, target: torch.Tensor, weight: torch.Tensor | None = None) -> torch.Tensor:
+        return weighted_mse(pred, target, weight)
+
+
+class BalancedMSELoss(nn.Module):
+    """:func:`balanced_mse` with σ² stored as a parameter.
+
+    Parameters
+    ----------
+    init_noise_sigma : starting σ (in target units)
+    learnable : if True, σ is learned (log-parametrised so it stays positive); add
+        ``loss.parameters()`` to the optimiser, as Ren et al. do.
+
+    >>> loss = BalancedMSELoss(init_noise_sigma=1.0, learnable=True)
+    >>> round(loss.noise_var.item(), 4), len(list(loss.parameters()))
+    (1.0, 1)
+    """
+
+    def __init__(self, init_noise_sigma: float = 1.0, learnable: bool = False) -> None:
+        super().__init__()
+        if not init_noise_sigma > 0:
+            raise ValueError(f"init_noise_sigma must be positive, got {init_noise_sigma!r}")
+        log_var = torch.tensor(2.0 * math.log(init_noise_sigma))
+        if learnable:
+            self.log_var = nn.Parameter(log_var)
+        else:
+            self.register_buffer("log_var", log_var)
+
+    @property
+    def noise_var(self) -> torch.Tensor:
+        """Current σ²."""
+        return self.log_var.exp()
+
+    def forward(self, pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        return balanced_mse(pred, target, self.noise_var)
