@@ -14,6 +14,7 @@ True
 """
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -141,8 +142,9 @@ def compare_binary(models: Mapping[str, Any], X: Any, y: Any, folds: Folds, *, t
 
 
 def compare_multiclass(models: Mapping[str, Any], X: Any, y: Any, folds: Folds) -> pd.DataFrame:
-    """Per fold and model: accuracy, balanced accuracy, multi-class MCC and the recall of
-    every class (columns ``"recall <class>"``).
+    """Per fold and model: accuracy, balanced accuracy (over the classes present in the
+    test fold), multi-class MCC and the recall of every class (columns ``"recall <class>"``,
+    NaN where the test fold has no member of the class).
 
     >>> from sklearn.dummy import DummyClassifier
     >>> y = np.array(["a"] * 8 + ["b"] * 4); X = np.zeros((12, 1))
@@ -157,8 +159,10 @@ def compare_multiclass(models: Mapping[str, Any], X: Any, y: Any, folds: Folds) 
         yte = labels[te]
         for name, est in models.items():
             pred = np.asarray(clone(est).fit(take_rows(X, tr), labels[tr]).predict(take_rows(X, te))).astype(str)
-            row = {"fold": k, "model": name, "accuracy": float(np.mean(pred == yte)),
-                   "balanced accuracy": float(balanced_accuracy_score(yte, pred)),
+            with warnings.catch_warnings():  # a held-out group may lack a class the model predicts
+                warnings.simplefilter("ignore", UserWarning)
+                bacc = float(balanced_accuracy_score(yte, pred))
+            row = {"fold": k, "model": name, "accuracy": float(np.mean(pred == yte)), "balanced accuracy": bacc,
                    "MCC": float(matthews_corrcoef(yte, pred))}
             for c in classes:
                 row[f"recall {c}"] = float(np.mean(pred[yte == c] == c)) if np.any(yte == c) else np.nan
