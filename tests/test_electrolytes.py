@@ -12,9 +12,12 @@ def _series(T, Ea, prefactor=1e5):
 
 def test_curvature_test_recovers_straight_line_and_flags_bend():
     T = np.array([300.0, 330.0, 360.0, 390.0, 420.0, 450.0])
-    straight = curvature_test(T, _series(T, 0.45))
-    assert straight["Ea_eV"] == pytest.approx(0.45, abs=1e-9)
-    assert straight["p_curvature"] > 0.05 or np.isclose(straight["Ea_se_eV"], 0)
+    assert curvature_test(T, _series(T, 0.45))["Ea_eV"] == pytest.approx(0.45, abs=1e-9)
+    # a straight line with 1 % noise: no curvature is detected in most seeds (p is uniform under no curvature)
+    noisy = [curvature_test(T, _series(T, 0.45) * np.exp(np.random.default_rng(s).normal(0, 0.01, T.size)))
+             for s in range(40)]
+    assert np.mean([r["p_curvature"] < 0.05 for r in noisy]) < 0.2
+    assert np.mean([r["Ea_eV"] for r in noisy]) == pytest.approx(0.45, abs=0.01)
     # two regimes: 0.6 eV below 360 K, 0.2 eV above (a transition), continuous at 360 K
     low = _series(T, 0.6)
     high = _series(T, 0.2) * _series(np.array([360.0]), 0.6)[0] / _series(np.array([360.0]), 0.2)[0]
@@ -49,7 +52,7 @@ def test_arrhenius_series_groups_and_filters():
     ("Sr2TiO4", False), ("AlCl3", False), ("BaTiO3F", False), ("NaMgFe3", False), ("Li3PS4", False),
 ])
 def test_abx3_like(formula, expected):
-    assert abx3_like(formula) is expected or abx3_like(formula) == expected
+    assert abx3_like(formula) == expected
 
 
 def test_abx3_mask_agrees_with_abx3_like():
