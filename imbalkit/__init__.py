@@ -30,6 +30,8 @@ The companion package of the imbalkit book. Each module does one job:
 * :mod:`imbalkit.curation`     duplicates, conflicts, polymorph policies, conditional imbalance
 * :mod:`imbalkit.diagnose`     one-call imbalance report (CLI: ``imbalkit diagnose``)
 * :mod:`imbalkit.bench`        HEA descriptors, ionic conductivity/Arrhenius, BET area
+* :mod:`imbalkit.grouped`      family-held-out folds, rebalancing on shared folds, per-group error/prevalence
+* :mod:`imbalkit.electrolytes` Arrhenius fits of measured series with a curvature test; ABX3 formulas
 * :mod:`imbalkit.plotting`     book style, periodic-table heat map
 """
 from __future__ import annotations
