@@ -52,13 +52,13 @@ def main() -> None:
     for rep in range(args.repeats):
         b = peak_rss("scaling_memory:baseline", env=env)
         rows.append({"path": "imports only", "n_rows": 0, "repeat": rep, "peak_rss_mb": b["peak_rss_mb"],
-                     "seconds": b["seconds"], "load_1min": os.getloadavg()[0]})
+                     "seconds": b["seconds"], "cpu_seconds": b["cpu_seconds"], "load_1min": os.getloadavg()[0]})
         for n in SIZES:
             for path, fn in [("in memory", "pipeline_in_memory"), ("streaming", "pipeline_streaming")]:
                 kw = {"n": n} | ({"chunk_rows": args.chunk_rows} if path == "streaming" else {})
                 r = peak_rss(f"imbalkit.streaming:{fn}", kw, env=env)
                 rows.append({"path": path, "n_rows": r["result"]["rows"], "repeat": rep, "peak_rss_mb": r["peak_rss_mb"],
-                             "seconds": r["seconds"], "load_1min": os.getloadavg()[0]})
+                             "seconds": r["seconds"], "cpu_seconds": r["cpu_seconds"], "load_1min": os.getloadavg()[0]})
                 print(rows[-1], flush=True)
     df = pd.DataFrame(rows)
     df.insert(0, "date", time.strftime("%Y-%m-%d"))
@@ -67,7 +67,8 @@ def main() -> None:
     for path, g in df[df["n_rows"] >= 30_000].groupby("path"):
         slope_m = np.polyfit(np.log(g["n_rows"]), np.log(g["peak_rss_mb"]), 1)[0]
         slope_t = np.polyfit(np.log(g["n_rows"]), np.log(g["seconds"]), 1)[0]
-        print(f"{path}: peak RSS ~ N^{slope_m:.2f}, time ~ N^{slope_t:.2f} (N >= 30,000)")
+        slope_c = np.polyfit(np.log(g["n_rows"]), np.log(g["cpu_seconds"]), 1)[0]
+        print(f"{path}: peak RSS ~ N^{slope_m:.2f}, wall time ~ N^{slope_t:.2f}, CPU time ~ N^{slope_c:.2f} (N >= 30,000)")
 
 
 if __name__ == "__main__":

@@ -190,8 +190,8 @@ def test_peak_rss_measures_a_real_allocation():
 
 def test_streaming_memory_is_flat_in_n_while_in_memory_grows():
     """Peak RSS of fresh child processes at N and 4N rows."""
-    n = 12_000
-    kw = {"chunk_rows": 3_000}
+    n = 8_000
+    kw = {"chunk_rows": 2_000}
     s1 = st.peak_rss("imbalkit.streaming:featurize_dataset", {"n": n, **kw})
     s4 = st.peak_rss("imbalkit.streaming:featurize_dataset", {"n": 4 * n, **kw})
     m1 = st.peak_rss("imbalkit.streaming:featurize_dataset", {"n": n, "in_memory": True})
@@ -199,5 +199,5 @@ def test_streaming_memory_is_flat_in_n_while_in_memory_grows():
     assert s1["result"] == n and s4["result"] == 4 * n
     # streaming: within 15 MB (allocator noise), whatever N
     assert abs(s4["peak_rss_mb"] - s1["peak_rss_mb"]) < 15, (s1, s4)
-    # in memory: grows by well over the 36,000 extra rows x 111 features x 8 bytes = 32 MB
-    assert m4["peak_rss_mb"] - m1["peak_rss_mb"] > 50, (m1, m4)
+    # in memory: grows by more than the 24,000 extra rows x 111 features x 8 bytes = 21 MB
+    assert m4["peak_rss_mb"] - m1["peak_rss_mb"] > 30, (m1, m4)
