@@ -29,6 +29,8 @@ The companion package of the imbalkit book. Each module does one job:
 * :mod:`imbalkit.diagnose`     one-call imbalance report (CLI: ``imbalkit diagnose``)
 * :mod:`imbalkit.bench`        HEA descriptors, ionic conductivity/Arrhenius, BET area
 * :mod:`imbalkit.plotting`     book style, periodic-table heat map
+* :mod:`imbalkit.streaming`    bounded memory: chunked featurisation to parquet, streamed statistics, partial_fit
+* :mod:`imbalkit.distributed`  the repeated-CV protocol and chunked featurisation on Dask
 """
 from __future__ import annotations
 
