@@ -69,7 +69,6 @@ __all__ = [
     "fit_incremental", "predict_batches", "peak_rss", "featurize_dataset", "pipeline_in_memory", "pipeline_streaming",
 ]
 
-Source = "str | os.PathLike | Callable[[], Iterable[pd.DataFrame]]"
 
 
 # --------------------------------------------------------------------------- reading input
