@@ -33,6 +33,8 @@ The companion package of the imbalkit book. Each module does one job:
 * :mod:`imbalkit.grouped`      family-held-out folds, rebalancing on shared folds, per-group error/prevalence
 * :mod:`imbalkit.electrolytes` Arrhenius fits of measured series with a curvature test; ABX3 formulas
 * :mod:`imbalkit.plotting`     book style, periodic-table heat map
+* :mod:`imbalkit.streaming`    bounded memory: chunked featurisation to parquet, streamed statistics, partial_fit
+* :mod:`imbalkit.distributed`  the repeated-CV protocol and chunked featurisation on Dask
 """
 from __future__ import annotations
 
