@@ -234,8 +234,8 @@ def train_gan(X, y, *, generator: Generator | None = None, loss: str = "wgan-gp"
                 fixed = G(z_fixed, y_fixed).numpy()
             p = torch.sigmoid if loss == "bce" else (lambda t: t)
             rows.append({"step": step, "critic_loss": float(d_loss.detach()), "generator_loss": float(g_loss.detach()),
-                         "wasserstein": float(sr.mean() - sf.mean()), "critic_grad_norm": d_grad,
-                         "generator_grad_norm": g_grad, "d_real": float(p(sr).mean()), "d_fake": float(p(sf).mean()),
+                         "wasserstein": float((sr.mean() - sf.mean()).detach()), "critic_grad_norm": d_grad,
+                         "generator_grad_norm": g_grad, "d_real": float(p(sr.detach()).mean()), "d_fake": float(p(sf.detach()).mean()),
                          "diversity": diversity(fixed)})
     return GANResult(G.eval(), mean, scale, pd.DataFrame(rows))
 
