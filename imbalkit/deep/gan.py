@@ -10,7 +10,8 @@
   losses, the Wasserstein estimate, the gradient norms of both networks, the mean
   discriminator output on real and fake rows, and the diversity of a fixed batch of samples,
   so convergence and collapse can be read from the history.
-* :func:`diversity`, :func:`coverage` - mode-collapse diagnostics against the real rows.
+* :func:`diversity`, :func:`coverage` (re-exported from :mod:`imbalkit.synthetic_coverage`) -
+  mode-collapse diagnostics against the real rows.
 
 The alternating loop is deliberately separate from :func:`imbalkit.deep.training.fit`
 (plain supervised fitting): two optimisers, two losses, two step counts.
@@ -24,6 +25,8 @@ import pandas as pd
 import torch
 from torch import nn
 from torch.nn import functional as F
+
+from imbalkit.synthetic_coverage import coverage, diversity
 
 __all__ = ["Generator", "Critic", "generator_from_encoder", "GANResult", "train_gan", "sample_gan",
            "diversity", "coverage"]
@@ -112,47 +115,6 @@ class GANResult:
 def _grad_norm(module: nn.Module) -> float:
     sq = [float(p.grad.pow(2).sum()) for p in module.parameters() if p.grad is not None]
     return float(np.sqrt(sum(sq)))
-
-
-def diversity(X, *, max_rows: int = 400, seed: int = 0) -> float:
-    """Mean pairwise Euclidean distance between rows (a random subset of ``max_rows``).
-
-    Examples
-    --------
-    >>> diversity(np.array([[0.0, 0.0], [3.0, 4.0]]))
-    5.0
-    >>> diversity(np.ones((10, 3)))
-    0.0
-    """
-    X = np.asarray(X, dtype=float)
-    if X.ndim != 2 or len(X) < 2:
-        raise ValueError(f"X must be 2-d with at least two rows, got shape {X.shape}")
-    if len(X) > max_rows:
-        X = X[np.random.default_rng(seed).choice(len(X), max_rows, replace=False)]
-    d = np.sqrt(((X[:, None, :] - X[None, :, :]) ** 2).sum(-1))
-    return float(d[np.triu_indices(len(X), 1)].mean())
-
-
-def coverage(real, fake, *, k: int = 5) -> np.ndarray:
-    """Per real row: is there a fake row inside its k-nearest-neighbour ball among the real rows?
-
-    The mean is the "coverage" of Naeem et al. (2020): 1 when the generated rows reach every
-    region of the real data, low under mode collapse.
-
-    Examples
-    --------
-    >>> real = np.array([[0.0], [1.0], [2.0], [10.0], [11.0], [12.0]])
-    >>> coverage(real, np.array([[1.0], [1.2]]), k=2).tolist()
-    [True, True, True, False, False, False]
-    """
-    from sklearn.neighbors import NearestNeighbors
-
-    real, fake = np.asarray(real, dtype=float), np.asarray(fake, dtype=float)
-    if len(real) <= k:
-        raise ValueError(f"need more than k={k} real rows, got {len(real)}")
-    radius = NearestNeighbors(n_neighbors=k + 1).fit(real).kneighbors(real)[0][:, -1]
-    nearest_fake = NearestNeighbors(n_neighbors=1).fit(fake).kneighbors(real)[0][:, 0]
-    return nearest_fake <= radius
 
 
 def train_gan(X, y, *, generator: Generator | None = None, loss: str = "wgan-gp", steps: int = 400,
