@@ -63,8 +63,8 @@ def coverage_report(real, synthetic, target, *, top: float = 0.1, k: int = 5) ->
     ``target`` is the property of each real row; the tail is its top ``top`` share.
     Returned keys: ``coverage`` (all real rows), ``tail coverage`` (tail rows only),
     ``NN distance ratio`` (median distance of a synthetic row to its nearest real row, divided
-    by the median nearest-neighbour distance among real rows: < 1 = near-copies, > 1 = off the
-    data) and ``range share`` (mean over features of the synthetic span / real span, clipped to
+    by the median nearest-neighbour distance among the distinct real rows: < 1 = near-copies,
+    > 1 = off the data) and ``range share`` (mean over features of the synthetic span / real span, clipped to
     the real span).
 
     Examples
@@ -83,7 +83,10 @@ def coverage_report(real, synthetic, target, *, top: float = 0.1, k: int = 5) ->
         raise ValueError(f"top must be a share in (0, 1), got {top}")
     cov = coverage(real, synthetic, k=k)
     tail = target >= np.quantile(target, 1 - top)
-    real_nn = np.median(NearestNeighbors(n_neighbors=2).fit(real).kneighbors(real)[0][:, 1])
+    uniq = np.unique(real, axis=0)  # duplicated real rows would make the real spacing zero
+    if len(uniq) < 2:
+        raise ValueError("real needs at least two distinct rows")
+    real_nn = np.median(NearestNeighbors(n_neighbors=2).fit(uniq).kneighbors(uniq)[0][:, 1])
     syn_nn = np.median(NearestNeighbors(n_neighbors=1).fit(real).kneighbors(synthetic)[0][:, 0])
     lo, hi = real.min(0), real.max(0)
     span = hi - lo
