@@ -4,7 +4,8 @@ import torch
 
 from imbalkit.deep.encoder import load_pretrained
 from imbalkit.deep.gan import Generator, coverage, diversity, generator_from_encoder, sample_gan, train_gan
-from imbalkit.deep.vae import CompositionVAE, fit_vae, kl_per_dimension
+from imbalkit.deep.vae import CompositionVAE
+from imbalkit.deep.vae_diagnostics import fit_vae_kl, kl_per_dimension
 
 torch.set_num_threads(1)
 
@@ -64,4 +65,4 @@ def test_kl_per_dimension_zero_for_prior_matching_encoder():
 
 def test_fit_vae_rejects_unknown_schedule():
     with pytest.raises(ValueError, match="kl_schedule"):
-        fit_vae(np.full((4, 2), 0.5, dtype="float32"), kl_schedule="linear")
+        fit_vae_kl(np.full((4, 2), 0.5, dtype="float32"), kl_schedule="linear")

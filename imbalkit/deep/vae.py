@@ -13,7 +13,7 @@ from torch.nn import functional as F
 
 from imbalkit.deep.training import as_tensor, batch_indices, resolve_device, set_seed
 
-__all__ = ["cyclical_kl_weight", "CompositionVAE", "vae_loss", "fit_vae", "sample_vae", "kl_per_dimension"]
+__all__ = ["cyclical_kl_weight", "CompositionVAE", "vae_loss", "fit_vae", "sample_vae"]
 
 
 def cyclical_kl_weight(step: int, total_steps: int, n_cycles: int = 4, ratio: float = 0.5) -> float:
@@ -78,13 +78,8 @@ def vae_loss(log_recon: torch.Tensor, v: torch.Tensor, mu: torch.Tensor, logvar:
 
 
 def fit_vae(V, *, latent: int = 8, hidden: int = 64, epochs: int = 200, batch_size: int = 64, lr: float = 3e-3,
-            n_cycles: int = 4, seed: int = 0, device: str = "cpu", kl_schedule: str = "cyclical",
-            beta: float = 1.0) -> CompositionVAE:
+            n_cycles: int = 4, seed: int = 0, device: str = "cpu") -> CompositionVAE:
     """Fit a :class:`CompositionVAE` on composition vectors ``V`` (rows of fractions).
-
-    ``kl_schedule="cyclical"`` (default) anneals the KL weight with :func:`cyclical_kl_weight`
-    (peak ``beta``); ``"constant"`` uses ``beta`` from the first step (the plain VAE objective
-    for ``beta=1``).
 
     Examples
     --------
@@ -96,10 +91,6 @@ def fit_vae(V, *, latent: int = 8, hidden: int = 64, epochs: int = 200, batch_si
     Vt = as_tensor(V, name="V")
     if Vt.ndim != 2 or (Vt < -1e-6).any() or not torch.allclose(Vt.sum(1), torch.ones(len(Vt)), atol=1e-3):
         raise ValueError("V must be a 2-d array of non-negative fractions with rows summing to one")
-    if kl_schedule not in ("cyclical", "constant"):
-        raise ValueError(f"kl_schedule must be 'cyclical' or 'constant', got {kl_schedule!r}")
-    if beta < 0:
-        raise ValueError(f"beta must be >= 0, got {beta}")
     dev = resolve_device(device)
     gen = set_seed(seed)
     vae = CompositionVAE(Vt.shape[1], latent, hidden).to(dev)
@@ -110,8 +101,7 @@ def fit_vae(V, *, latent: int = 8, hidden: int = 64, epochs: int = 200, batch_si
         for idx in batch_indices(len(Vt), batch_size, gen):
             vb = Vt[idx].to(dev)
             log_recon, mu, logvar = vae(vb)
-            w = beta * cyclical_kl_weight(step, total, n_cycles) if kl_schedule == "cyclical" else beta
-            loss = vae_loss(log_recon, vb, mu, logvar, w)
+            loss = vae_loss(log_recon, vb, mu, logvar, cyclical_kl_weight(step, total, n_cycles))
             opt.zero_grad(); loss.backward(); opt.step()
             step += 1
     return vae.cpu().eval()
@@ -136,24 +126,3 @@ def sample_vae(vae: CompositionVAE, n: int, *, seed: int = 0, min_fraction: floa
         raw = vae.decode(torch.randn(int(empty.sum()), vae.latent, generator=g)).numpy()
         V[np.flatnonzero(empty), raw.argmax(1)] = 1.0
     return V / V.sum(1, keepdims=True)
-
-
-@torch.no_grad()
-def kl_per_dimension(vae: CompositionVAE, V) -> np.ndarray:
-    """Mean KL(q(z_j | v) || N(0, 1)) over the rows of ``V``, per latent dimension (nats).
-
-    A dimension with KL near 0 is *inactive* (posterior collapse): the encoder ignores it and
-    the decoder gets the same prior noise for every input. Bowman et al. (2016) count a unit
-    as active above 0.01 nats.
-
-    Examples
-    --------
-    >>> vae = CompositionVAE(4, latent=3, hidden=8)
-    >>> kl_per_dimension(vae, np.full((5, 4), 0.25, dtype="float32")).shape
-    (3,)
-    """
-    Vt = as_tensor(V, name="V")
-    if Vt.ndim != 2 or Vt.shape[1] != vae.n_elements:
-        raise ValueError(f"V must be 2-d with {vae.n_elements} columns, got shape {tuple(Vt.shape)}")
-    mu, logvar = vae.eval().enc(Vt).chunk(2, dim=1)
-    return (0.5 * (mu.pow(2) + logvar.exp() - 1 - logvar)).mean(0).numpy()
