@@ -38,14 +38,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = args.root.resolve()
 
+    stamp = root / "_build" / "html" / STAMP
+    stamp.unlink(missing_ok=True)  # the HTML is not that of the current sources until the end
     start = time.perf_counter()
     failed = execute_chapters.execute(root, args.jobs)
     if failed:
         print(f"build_book: {failed} chapter(s) raised (tracebacks above); the book is not built", file=sys.stderr)
         return 1
     executed = time.perf_counter()
-    stamp = root / "_build" / "html" / STAMP
-    stamp.unlink(missing_ok=True)
     result = subprocess.run(jupyter_book_command(root))
     if result.returncode != 0:
         print(f"build_book: `jupyter-book build` failed (status {result.returncode})", file=sys.stderr)
