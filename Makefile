@@ -9,7 +9,9 @@ JOBS ?= 2
 install:
 	$(PYTHON) -m pip install -q -r requirements.txt
 	$(PYTHON) scripts/install_torch.py
-	$(PYTHON) -m pip install -q --no-deps -e .
+	@# editable install of imbalkit, unless `import imbalkit` (from any folder) already finds this checkout
+	@$(PYTHON) -c "import sys, pathlib; del sys.path[0]; import imbalkit; sys.exit(pathlib.Path(imbalkit.__file__).resolve().parents[1] != pathlib.Path.cwd().resolve())" 2>/dev/null \
+		|| $(PYTHON) -m pip install -q --no-deps -e .
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; } || echo "install: Chromium not installed (needs root and apt-get); tests/test_browser.py will be skipped"
 
 # Chapters run $(JOBS) at a time into the execution cache (_build/.jupyter_cache), only those

@@ -67,15 +67,18 @@ def chapters(root: Path, config: dict) -> list[Path]:
     excluded = Matcher([*JUPYTER_BOOK_EXCLUDES, *config.get("exclude_patterns", [])])
     no_exec = config.get("execute", {}).get("exclude_patterns", []) or []
     found = []
-    for md in sorted(root.rglob("*.md")):
-        rel = md.relative_to(root).as_posix()
-        if rel.startswith("_build/") or any(part.startswith(".") for part in md.relative_to(root).parts):
-            continue
-        if excluded(rel) or any(PurePosixPath(md.as_posix()).match(p) for p in no_exec):
-            continue
-        if is_myst_markdown_notebook(md.read_text(encoding="utf8")):
-            found.append(md)
-    return found
+    for folder, dirs, files in os.walk(root):
+        rel_folder = Path(folder).relative_to(root)
+        # prune hidden folders (.git, .venv), _build and excluded folders without walking them
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not excluded((rel_folder / d).as_posix()))
+        for name in sorted(files):
+            md = Path(folder) / name
+            rel = (rel_folder / name).as_posix()
+            if not name.endswith(".md") or excluded(rel) or any(PurePosixPath(md.as_posix()).match(p) for p in no_exec):
+                continue
+            if is_myst_markdown_notebook(md.read_text(encoding="utf8")):
+                found.append(md)
+    return sorted(found)
 
 
 def read_notebook(md: Path, config: dict):
