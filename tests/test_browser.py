@@ -263,7 +263,8 @@ def _open(driver, url: str) -> list[dict]:
     driver.get_log("browser")  # drop entries of the previous page
     driver.get(url)
     driver.execute_script(
-        "window.scrollTo(0, document.body.scrollHeight); window.scrollTo(0, 0);"
+        # (index.html only redirects to the home page: it may have no body yet)
+        "if (document.body) { window.scrollTo(0, document.body.scrollHeight); window.scrollTo(0, 0); }"
     )
     deadline = time.time() + 15
     while time.time() < deadline:
