@@ -1,16 +1,28 @@
-"""Measure each chapter's execution time (and optionally a cold book build).
+"""Measure the book build as a reader of the README meets it, in a throwaway copy.
 
-    python benchmarks/time_chapters.py            # every chapter, one after the other
-    python benchmarks/time_chapters.py --build    # also a cold `jupyter-book build` into /tmp
+    python benchmarks/time_chapters.py [--jobs 2] [--test]
 
-Writes benchmarks/chapter_times.csv (chapter, seconds, status). Run it on an otherwise idle
-machine: the numbers in README.md come from this script on the 2-core CI machine type.
+In a temporary copy of the book (book/, _config.yml, _toc.yml copied; imbalkit/ and data/
+linked), with an empty _build, it times what `make book` runs (scripts/build_book.py):
+
+1. cold build: every chapter executed (``--jobs`` at a time) and the book rendered;
+2. rebuild with nothing changed;
+3. rebuild after editing one chapter (a comment added to its last code cell, so that
+   chapter, and only it, runs again);
+
+and, with ``--test``, the pytest part of `make test` in the repository itself (run
+`make book` first). Wall-clock seconds and the machine's load average go to the screen;
+each chapter's execution time during the cold build (wall clock, two at a time) goes to
+benchmarks/chapter_times.csv. Run it on an otherwise idle machine: the numbers in README.md
+come from this script.
 """
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,58 +30,64 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
-from nbclient import NotebookClient
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+import execute_chapters  # noqa: E402
 
 
-def time_chapter(ipynb: Path) -> tuple[float, str]:
-    nb = nbformat.read(ipynb, as_version=4)
-    client = NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(ipynb.parent)}})
+def _timed(cmd: list[str], **kwargs) -> float:
     start = time.perf_counter()
-    try:
-        client.execute()
-        status = "ok"
-    except Exception as exc:  # report, keep timing the others
-        status = f"error: {type(exc).__name__}"
-    return time.perf_counter() - start, status
-
-
-def cold_build() -> float:
-    out = Path(tempfile.mkdtemp(prefix="imbalkit-cold-build-"))
-    for item in ROOT.iterdir():
-        if item.name not in ("_build", ".git"):
-            (out / item.name).symlink_to(item)
-    start = time.perf_counter()
-    subprocess.run(["jupyter-book", "build", str(out), "--warningiserror", "--nitpick", "--keep-going"],
-                   check=False, capture_output=True)
+    result = subprocess.run(cmd, capture_output=True, text=True, **kwargs)
     elapsed = time.perf_counter() - start
-    shutil.rmtree(out, ignore_errors=True)
+    if result.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{(result.stdout + result.stderr)[-4000:]}")
     return elapsed
+
+
+def _edit_one_chapter(book: Path) -> Path:
+    chapter = sorted(book.glob("book/part1/[0-9][0-9]-*.md"))[0]
+    text = chapter.read_text()
+    last = text.rindex("```{code-cell}")
+    end = text.index("\n```", text.index("\n", last) + 1)
+    chapter.write_text(text[:end] + "\n# edited by benchmarks/time_chapters.py" + text[end:])
+    return chapter
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--build", action="store_true", help="also time a cold book build")
-    parser.add_argument("chapters", nargs="*", type=Path, help="only these .ipynb files")
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--test", action="store_true", help="also time the pytest part of `make test`")
     args = parser.parse_args()
-    os.environ.setdefault("OMP_NUM_THREADS", "2")
-    chapters = args.chapters or sorted((ROOT / "book").rglob("*.ipynb"))
-    rows = []
-    for ipynb in chapters:
-        seconds, status = time_chapter(ipynb.resolve())
-        rel = ipynb.resolve().relative_to(ROOT).as_posix()
-        rows.append({"chapter": rel, "seconds": f"{seconds:.1f}", "status": status})
-        print(f"{seconds:7.1f} s  {status:8s} {rel}", flush=True)
-    if args.build:
-        rows.append({"chapter": "(cold jupyter-book build, all chapters)", "seconds": f"{cold_build():.1f}", "status": "ok"})
-        print(rows[-1], flush=True)
+    print(f"load average before: {os.getloadavg()}, {os.cpu_count()} cores", flush=True)
+    build = [sys.executable, str(ROOT / "scripts/build_book.py"), "--jobs", str(args.jobs), "--root"]
+    rows = {}
+    with tempfile.TemporaryDirectory(prefix="imbalkit-timing-") as tmp:
+        book = Path(tmp)
+        shutil.copytree(ROOT / "book", book / "book", symlinks=True)
+        for name in ("_config.yml", "_toc.yml"):
+            shutil.copy(ROOT / name, book / name)
+        for name in ("imbalkit", "data"):
+            (book / name).symlink_to(ROOT / name)
+        rows["cold build"] = _timed([*build, str(book)])
+        print(f"cold build: {rows['cold build']:.0f} s", flush=True)
+        times = json.loads((execute_chapters.cache_path(book) / execute_chapters.TIMES_FILE).read_text())
+        rows["rebuild, nothing changed"] = _timed([*build, str(book)])
+        print(f"rebuild, nothing changed: {rows['rebuild, nothing changed']:.0f} s", flush=True)
+        edited = _edit_one_chapter(book)
+        rows["rebuild after editing one chapter"] = _timed([*build, str(book)])
+        print(f"rebuild after editing {edited.relative_to(book)}: {rows['rebuild after editing one chapter']:.0f} s", flush=True)
+    if args.test:
+        env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+        rows["pytest part of make test"] = _timed([sys.executable, "-m", "pytest", "-n", str(args.jobs), "--dist", "loadfile", "-q"],
+                                                  cwd=ROOT, env=env)
+        print(f"pytest part of make test: {rows['pytest part of make test']:.0f} s", flush=True)
+    print(f"load average after: {os.getloadavg()}", flush=True)
     with open(ROOT / "benchmarks/chapter_times.csv", "w", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=["chapter", "seconds", "status"])
-        writer.writeheader()
-        writer.writerows(rows)
-    return 0 if all(r["status"] == "ok" for r in rows) else 1
+        writer = csv.writer(fh)
+        writer.writerow(["chapter", "seconds"])
+        for chapter, seconds in sorted(times.items()):
+            writer.writerow([re.sub(r"\.md$", "", chapter), seconds])
+    return 0
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-"""The book's guard rails: a chapter that raises fails the build, notebooks stay paired,
-and every chapter follows the anatomy (setup cell, summary, exercises, references)."""
+"""The book's guard rails: every chapter executed without error (once, by `make book`), a
+chapter that raises fails the build, notebooks stay paired, and every chapter follows the
+anatomy (setup cell, summary, exercises, references)."""
 from __future__ import annotations
 
 import re
@@ -13,50 +14,85 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
+import execute_chapters  # noqa: E402
 import notebooks  # noqa: E402
 
 
-def _build_command(book_dir: Path) -> list[str]:
-    """The exact `jupyter-book build` line of the Makefile's `book` target, aimed at book_dir."""
+def _build(book_dir: Path) -> subprocess.CompletedProcess:
+    """What `make book` runs after the pairing check (scripts/build_book.py), aimed at book_dir."""
     makefile = (ROOT / "Makefile").read_text()
-    line = next(l.strip() for l in makefile.splitlines() if "jupyter-book build" in l)
-    args = line.split()
-    assert args[:3] == ["jupyter-book", "build", "."], line
-    return [shutil.which("jupyter-book") or "jupyter-book", "build", str(book_dir), *args[3:]]
+    assert "scripts/build_book.py" in makefile, "the book target no longer runs scripts/build_book.py"
+    cmd = [sys.executable, str(ROOT / "scripts/build_book.py"), "--root", str(book_dir), "--jobs", "2"]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=900)
 
 
-def _throwaway_book(tmp_path: Path, cell: str) -> Path:
+def _check(book_dir: Path) -> subprocess.CompletedProcess:
+    """What test_every_chapter_executed_without_error runs, aimed at book_dir."""
+    cmd = [sys.executable, str(ROOT / "scripts/execute_chapters.py"), "--root", str(book_dir), "--check"]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+
+
+def _throwaway_book(tmp_path: Path, cells: dict[str, str]) -> Path:
+    """A book with the real _config.yml (cache mode, extensions, flags) and one chapter per cell."""
     book = tmp_path / "book"
     book.mkdir()
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     config["bibtex_bibfiles"] = ["refs.bib"]
     config["exclude_patterns"] = ["_build", "**.ipynb", "book/_static", "book/_ext"]
-    # the book's own Sphinx extension and static files, at the paths _config.yml names
+    # the book's own Sphinx extensions and static files, at the paths _config.yml names
     (book / "book").mkdir()
     for folder in ("_ext", "_static"):
         (book / "book" / folder).symlink_to(ROOT / "book" / folder)
-    config["execute"]["execute_notebooks"] = "force"
     (book / "_config.yml").write_text(yaml.safe_dump(config))
     (book / "refs.bib").write_text("")
-    (book / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: chapter\n")
+    toc = "".join(f"  - file: {name}\n" for name in cells)
+    (book / "_toc.yml").write_text(f"format: jb-book\nroot: intro\nchapters:\n{toc}")
     (book / "intro.md").write_text("# Intro\n\nA throwaway book.\n")
-    header = (ROOT / "book/appendix/chapter-template.md").read_text().split("---", 2)[1]
-    (book / "chapter.md").write_text(f"---{header}---\n\n# Chapter\n\n```{{code-cell}} ipython3\n{cell}\n```\n")
+    for name, cell in cells.items():
+        _write_chapter(book, name, cell)
     return book
 
 
+def _write_chapter(book: Path, name: str, cell: str) -> None:
+    header = (ROOT / "book/appendix/chapter-template.md").read_text().split("---", 2)[1]
+    (book / f"{name}.md").write_text(f"---{header}---\n\n# Chapter {name}\n\n```{{code-cell}} ipython3\n{cell}\n```\n")
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("cell, should_fail", [("x = 1 + 1\nprint(x)", False), ("raise RuntimeError('boom')", True)])
-def test_build_fails_when_a_chapter_raises(tmp_path: Path, cell: str, should_fail: bool) -> None:
-    book = _throwaway_book(tmp_path, cell)
-    result = subprocess.run(_build_command(book), capture_output=True, text=True, timeout=600)
+def test_build_executes_once_and_fails_when_a_chapter_raises(tmp_path: Path) -> None:
+    """Control: two good chapters build, in parallel, and are checked as executed; a rebuild
+    runs nothing again. Then one chapter is edited to raise: the cached result of its old code
+    must not hide it, so the build fails naming it, its page is not rendered, and the
+    executed-chapters check fails too."""
+    book = _throwaway_book(tmp_path, {"good": "x = 1 + 1\nprint(x)", "other": "print('other')"})
+    result = _build(book)
     log = result.stdout + result.stderr
-    if should_fail:
-        assert result.returncode != 0, log[-3000:]
-        assert "chapter" in log and ("Executing notebook failed" in log or "CellExecutionError" in log), log[-3000:]
-    else:
-        assert result.returncode == 0, log[-3000:]
-        assert (book / "_build/html/chapter.html").exists()
+    assert result.returncode == 0, log[-3000:]
+    assert "0 of 2 chapters cached, 2 to run with 2 job(s)" in log, log[-3000:]
+    assert (book / "_build/html/good.html").exists() and (book / "_build/html/.imbalkit-built").exists()
+    assert "Executing notebook" not in log, "Sphinx executed a chapter itself: the cache keys do not match"
+    assert _check(book).returncode == 0, _check(book).stdout
+
+    result = _build(book)
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log[-3000:]
+    assert "2 of 2 chapters cached, 0 to run" in log, log[-3000:]
+
+    _write_chapter(book, "good", "raise RuntimeError('boom')")
+    result = _build(book)
+    log = result.stdout + result.stderr
+    assert result.returncode != 0, log[-3000:]
+    assert "FAILED" in log and "good.md" in log and "RuntimeError" in log and "boom" in log, log[-3000:]
+    assert not (book / "_build/html/.imbalkit-built").exists()
+    check = _check(book)
+    assert check.returncode != 0 and "good.md" in check.stdout, check.stdout
+
+
+def test_every_chapter_executed_without_error() -> None:
+    """`make test` builds the book first: every chapter must have a cached execution of its
+    current code (with the current imbalkit, data and packages) with no error output."""
+    problems = execute_chapters.check(ROOT)
+    assert not problems, "\n".join(problems)
 
 
 def test_notebooks_are_paired_and_stripped() -> None:
