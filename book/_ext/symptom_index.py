@@ -60,7 +60,11 @@ class SymptomIndex(Directive):
         themes: dict[str, list[dict[str, str]]] = defaultdict(list)
         for row in rows:
             themes[row["theme"]].append(row)
-        out: list[nodes.Node] = []
+        counts = {status: sum(r["status"] == status for r in rows) for status in STATUS}
+        summary = nodes.paragraph(classes=["kb-summary"])
+        summary += nodes.Text(f"{len(rows)} questions and protocols: " + "; ".join(
+            f"{n} [{status}] {STATUS[status]}" for status, n in counts.items()) + ".")
+        out: list[nodes.Node] = [summary]
         for theme, items in themes.items():
             out.append(nodes.rubric(text=theme))
             bullets = nodes.bullet_list()
