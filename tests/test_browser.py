@@ -467,7 +467,7 @@ def test_diagrams_and_math_render_from_disk(browser, server: str, html_dir: Path
     problems = _math_problems(browser)
     assert not problems and not _errors(log + browser.get_log("browser")), (with_math, problems, _errors(log))
     sources = browser.execute_script("return Array.from(document.scripts).map(s => s.src).filter(s => s);")
-    assert any(s.endswith("/_static/mathjax/tex-svg-full.js") for s in sources), sources
+    assert any(urlparse(s).path.endswith("/_static/mathjax/tex-svg-full.js") for s in sources), sources
 
 
 def test_search_finds_pages(browser, server: str) -> None:
