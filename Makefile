@@ -7,8 +7,8 @@ JOBS ?= 2
 .PHONY: install book test sync clean
 
 install:
-	$(PYTHON) -m pip install -q -r requirements.txt
 	$(PYTHON) scripts/install_torch.py
+	$(PYTHON) -m pip install -q -r requirements.txt
 	$(PYTHON) -m pip install -q --no-deps -e .
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && apt-get update -qq && apt-get install -y -qq chromium chromium-driver >/dev/null; } || echo "install: Chromium not installed (needs root and apt-get); tests/test_browser.py will be skipped"
 
