@@ -86,3 +86,17 @@ def test_loads_offline_without_torch_or_umap():
     env = dict(os.environ, HF_HUB_OFFLINE="1")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_principal_components_preserve_element_distances_when_complete():
+    v = rep.element_vectors("chgnet").to_numpy()
+    Z = rep.element_components("chgnet", 64).to_numpy()  # all components: a rotation
+    d_v = np.linalg.norm(v[0] - v[1:], axis=1)
+    d_z = np.linalg.norm(Z[0] - Z[1:], axis=1)
+    np.testing.assert_allclose(d_z, d_v, rtol=1e-8)
+    var = rep.element_components("chgnet", 5).var().to_numpy()
+    assert np.all(np.diff(var) <= 1e-12)  # decreasing variance
+    X = rep.embedding_features(["LiCl"], "orb_v2", n_components=22)
+    assert X.shape == (1, 5 * 22 + 1)
+    with pytest.raises(ValueError, match="n_components must be an integer from 1 to 64"):
+        rep.element_components("chgnet", 65)
