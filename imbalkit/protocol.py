@@ -61,7 +61,7 @@ from .cv import fold_indices, take_rows
 from .stats import corrected_resampled_ttest
 
 __all__ = ["KINDS", "METRICS", "Context", "Technique", "TECHNIQUES", "register", "techniques_for", "ComparisonResult",
-           "compare", "paired_differences", "task_inputs", "compare_task", "tally", "plot_matrix", "base_classifier",
+           "compare", "paired_differences", "task_inputs", "compare_task", "committed_matrix", "tally", "plot_matrix", "base_classifier",
            "base_regressor"]
 
 KINDS = ("binary", "multiclass", "regression")
@@ -630,6 +630,22 @@ def compare_task(name: str, *, max_rows: int | None = 1500, techniques: Iterable
 
 
 # ------------------------------------------------------------------------------ summaries
+
+def committed_matrix(path: str | None = None) -> pd.DataFrame:
+    """The evidence matrix computed by ``benchmarks/evidence_matrix.py`` (paired rows of every
+    technique on every task, with a ``task`` column), read from the repository checkout.
+
+    Rows of techniques that did not apply carry the reason in ``skipped``.
+    """
+    from pathlib import Path
+
+    file = Path(path) if path else Path(__file__).resolve().parents[1] / "benchmarks" / "evidence_matrix" / "paired.csv"
+    if not file.exists():
+        raise FileNotFoundError(f"{file} not found; run `python benchmarks/evidence_matrix.py` from a repository checkout")
+    df = pd.read_csv(file, keep_default_na=True)
+    df["skipped"] = df["skipped"].fillna("") if "skipped" in df else ""
+    return df
+
 
 def tally(paired: pd.DataFrame, metric: str) -> pd.DataFrame:
     """Per technique: on how many tasks it is better / worse / indistinguishable on ``metric``.
