@@ -585,8 +585,9 @@ def _categorical_positions(X: Any, categorical: Sequence[int | str] | None) -> t
 def task_inputs(name: str, *, max_rows: int | None = 1500, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray, str, list[str]]:
     """Features, target, kind and categorical column names of a registry task
     (:mod:`imbalkit.tasks`): Magpie features of the formulas, the task's numeric columns,
-    and its categorical columns integer-coded (``cat:<name>``). Tasks larger than
-    ``max_rows`` are subsampled first (stratified for class tasks, seeded).
+    and its categorical columns integer-coded (``cat:<name>``). Rows whose formula cannot be
+    parsed (:func:`imbalkit.composition.parse_formulas`) are left out first; then tasks larger
+    than ``max_rows`` are subsampled (stratified for class tasks, seeded).
 
     >>> X, y, kind, cat = task_inputs("obelix_superionic")
     >>> kind, cat, X.shape[0] == y.size
@@ -594,8 +595,13 @@ def task_inputs(name: str, *, max_rows: int | None = 1500, seed: int = 0) -> tup
     """
     from . import tasks
 
+    from .composition import parse_formulas
+
     task = tasks.get(name)
     data = task.load()
+    readable = np.array([f is not None for f in parse_formulas(data.formulas, errors="ignore")])
+    if not readable.all():  # e.g. glass-mixture notation in the Liverpool set: no composition features
+        data = data.take(np.flatnonzero(readable), note=f"{int((~readable).sum())} rows with unreadable formulas left out")
     if max_rows is not None and len(data) > max_rows:
         data = data.subsample(max_rows, seed=seed)
     X = data.features().reset_index(drop=True)
