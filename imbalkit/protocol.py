@@ -679,7 +679,8 @@ def plot_matrix(paired: pd.DataFrame, metric: str, *, value: str = "mean_diff", 
                 techniques: Sequence[str] | None = None, tasks: Sequence[str] | None = None) -> Any:
     """Heat map techniques × tasks of ``value`` (``"mean_diff"`` or ``"rel_diff"``) for one
     metric, coloured so that blue = better than the reference and red = worse whatever the
-    metric's direction, annotated with the value and a verdict mark (``+`` better, ``−``
+    metric's direction (colour range clipped at the 90th percentile of the absolute values),
+    annotated with the value and a verdict mark (``+`` better, ``−``
     worse, none = indistinguishable). Returns the axes.
     """
     import matplotlib.pyplot as plt
@@ -695,7 +696,9 @@ def plot_matrix(paired: pd.DataFrame, metric: str, *, value: str = "mean_diff", 
     marks = sub.pivot_table(index="technique", columns="task", values="verdict", aggfunc="first").reindex(index=techniques, columns=tasks)
     vals = grid.to_numpy(float)
     good = sign * vals
-    lim = np.nanmax(np.abs(good)) if np.isfinite(good).any() else 1.0
+    # colour range: the 90th percentile of |difference|, so one extreme cell does not wash out the rest
+    lim = float(np.nanquantile(np.abs(good), 0.9)) if np.isfinite(good).any() else 1.0
+    lim = lim if lim > 0 else 1.0
     if ax is None:
         _, ax = plt.subplots(figsize=(1.0 + 0.75 * len(tasks), 0.9 + 0.42 * len(techniques)))
     im = ax.imshow(np.ma.masked_invalid(good), cmap="RdBu", vmin=-lim, vmax=lim, aspect="auto")
