@@ -61,7 +61,7 @@ from .cv import fold_indices, take_rows
 from .stats import corrected_resampled_ttest
 
 __all__ = ["KINDS", "METRICS", "Context", "Technique", "TECHNIQUES", "register", "techniques_for", "ComparisonResult",
-           "compare", "paired_differences", "task_inputs", "compare_task", "tally", "plot_matrix", "base_classifier",
+           "compare", "paired_differences", "task_inputs", "compare_task", "committed_matrix", "tally", "plot_matrix", "base_classifier",
            "base_regressor"]
 
 KINDS = ("binary", "multiclass", "regression")
@@ -601,8 +601,9 @@ def _categorical_positions(X: Any, categorical: Sequence[int | str] | None) -> t
 def task_inputs(name: str, *, max_rows: int | None = 1500, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray, str, list[str]]:
     """Features, target, kind and categorical column names of a registry task
     (:mod:`imbalkit.tasks`): Magpie features of the formulas, the task's numeric columns,
-    and its categorical columns integer-coded (``cat:<name>``). Tasks larger than
-    ``max_rows`` are subsampled first (stratified for class tasks, seeded).
+    and its categorical columns integer-coded (``cat:<name>``). Rows whose formula cannot be
+    parsed (:func:`imbalkit.composition.parse_formulas`) are left out first; then tasks larger
+    than ``max_rows`` are subsampled (stratified for class tasks, seeded).
 
     >>> X, y, kind, cat = task_inputs("obelix_superionic")
     >>> kind, cat, X.shape[0] == y.size
@@ -610,8 +611,13 @@ def task_inputs(name: str, *, max_rows: int | None = 1500, seed: int = 0) -> tup
     """
     from . import tasks
 
+    from .composition import parse_formulas
+
     task = tasks.get(name)
     data = task.load()
+    readable = np.array([f is not None for f in parse_formulas(data.formulas, errors="ignore")])
+    if not readable.all():  # e.g. glass-mixture notation in the Liverpool set: no composition features
+        data = data.take(np.flatnonzero(readable), note=f"{int((~readable).sum())} rows with unreadable formulas left out")
     if max_rows is not None and len(data) > max_rows:
         data = data.subsample(max_rows, seed=seed)
     X = data.features().reset_index(drop=True)
@@ -647,6 +653,22 @@ def compare_task(name: str, *, max_rows: int | None = 1500, techniques: Iterable
 
 # ------------------------------------------------------------------------------ summaries
 
+def committed_matrix(path: str | None = None) -> pd.DataFrame:
+    """The evidence matrix computed by ``benchmarks/evidence_matrix.py`` (paired rows of every
+    technique on every task, with a ``task`` column), read from the repository checkout.
+
+    Rows of techniques that did not apply carry the reason in ``skipped``.
+    """
+    from pathlib import Path
+
+    file = Path(path) if path else Path(__file__).resolve().parents[1] / "benchmarks" / "evidence_matrix" / "paired.csv"
+    if not file.exists():
+        raise FileNotFoundError(f"{file} not found; run `python benchmarks/evidence_matrix.py` from a repository checkout")
+    df = pd.read_csv(file, keep_default_na=True)
+    df["skipped"] = df["skipped"].fillna("") if "skipped" in df else ""
+    return df
+
+
 def tally(paired: pd.DataFrame, metric: str) -> pd.DataFrame:
     """Per technique: on how many tasks it is better / worse / indistinguishable on ``metric``.
 
@@ -673,7 +695,8 @@ def plot_matrix(paired: pd.DataFrame, metric: str, *, value: str = "mean_diff", 
                 techniques: Sequence[str] | None = None, tasks: Sequence[str] | None = None) -> Any:
     """Heat map techniques × tasks of ``value`` (``"mean_diff"`` or ``"rel_diff"``) for one
     metric, coloured so that blue = better than the reference and red = worse whatever the
-    metric's direction, annotated with the value and a verdict mark (``+`` better, ``−``
+    metric's direction (colour range clipped at the 90th percentile of the absolute values),
+    annotated with the value and a verdict mark (``+`` better, ``−``
     worse, none = indistinguishable). Returns the axes.
     """
     import matplotlib.pyplot as plt
@@ -689,7 +712,9 @@ def plot_matrix(paired: pd.DataFrame, metric: str, *, value: str = "mean_diff", 
     marks = sub.pivot_table(index="technique", columns="task", values="verdict", aggfunc="first").reindex(index=techniques, columns=tasks)
     vals = grid.to_numpy(float)
     good = sign * vals
-    lim = np.nanmax(np.abs(good)) if np.isfinite(good).any() else 1.0
+    # colour range: the 90th percentile of |difference|, so one extreme cell does not wash out the rest
+    lim = float(np.nanquantile(np.abs(good), 0.9)) if np.isfinite(good).any() else 1.0
+    lim = lim if lim > 0 else 1.0
     if ax is None:
         _, ax = plt.subplots(figsize=(1.0 + 0.75 * len(tasks), 0.9 + 0.42 * len(techniques)))
     im = ax.imshow(np.ma.masked_invalid(good), cmap="RdBu", vmin=-lim, vmax=lim, aspect="auto")
