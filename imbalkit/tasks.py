@@ -154,24 +154,31 @@ def _obelix_log_sigma() -> TaskData:
                     notes=f"{int((~keep).sum())} censored entries (<1E-10 S/cm) left out: their value is only a bound")
 
 
-def _liverpool_room_temperature() -> pd.DataFrame:
+def _liverpool_room_temperature() -> tuple[pd.DataFrame, str]:
+    from .composition import parse_formulas
+
     lv = datasets.load("liverpool_ionics")
     rt = lv[(lv["temperature_C"] >= 15) & (lv["temperature_C"] <= 35)]
-    return (rt.groupby("formula", sort=True)
-              .agg(target=("target", "mean"), family=("family", "first")).reset_index())
+    rt = (rt.groupby("formula", sort=True)
+            .agg(target=("target", "mean"), family=("family", "first")).reset_index())
+    # Mixture notations such as "(Li2S)0.6(SiS2)0.4 ... (Li4SiO4)5" have no single formula.
+    readable = np.array([c is not None for c in parse_formulas(rt["formula"], errors="ignore")])
+    note = (f"measurements at 15-35 degC, mean log10 sigma per composition; {int((~readable).sum())} "
+            "mixture notations without a single formula left out")
+    return rt[readable].reset_index(drop=True), note
 
 
 def _liverpool_superionic() -> TaskData:
-    rt = _liverpool_room_temperature()
+    rt, note = _liverpool_room_temperature()
     y = (rt["target"] >= -3).astype(int).to_numpy()
     return TaskData("liverpool_superionic", rt["formula"], y, groups=rt["family"].to_numpy(),
-                    categorical=rt[["family"]], notes="measurements at 15-35 degC, mean log10 sigma per composition")
+                    categorical=rt[["family"]], notes=note)
 
 
 def _liverpool_log_sigma() -> TaskData:
-    rt = _liverpool_room_temperature()
+    rt, note = _liverpool_room_temperature()
     return TaskData("liverpool_log_sigma", rt["formula"], rt["target"].to_numpy(float), groups=rt["family"].to_numpy(),
-                    notes="measurements at 15-35 degC, mean log10 sigma per composition")
+                    notes=note)
 
 
 def _mof(column: str, threshold: float, name: str) -> Callable[[], TaskData]:

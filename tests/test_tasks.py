@@ -87,6 +87,16 @@ def test_mof_prevalence_matches_raw_file():
     assert 0.03 < (pld > 10).mean() < 0.05 and 0.02 < (asa > 4000).mean() < 0.04
 
 
+def test_every_task_can_be_featurised():
+    # every formula of every task parses (Liverpool's mixture notations are left out, and said so)
+    from imbalkit.composition import parse_formulas
+
+    for name in tasks.REGISTRY:
+        d = tasks.load(name)
+        assert all(c is not None for c in parse_formulas(d.formulas, errors="ignore")), name
+    assert "mixture notations" in tasks.load("liverpool_superionic").notes
+
+
 def test_obelix_regression_leaves_out_censored_rows_and_says_so():
     d = tasks.load("obelix_log_sigma")
     assert len(d) == 599 - 37
