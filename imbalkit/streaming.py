@@ -351,21 +351,12 @@ def class_weights_from_counts(counts: Mapping[Any, int], method: str = "inverse"
     >>> class_weights_from_counts({0: 3, 1: 1})
     {0: 0.6666666666666666, 1: 2.0}
     """
-    from .weights import METHODS, effective_number
+    from .weights import weights_from_counts
 
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     if len(counts) < 2:
         raise ValueError(f"counts has {len(counts)} class(es); class weights need at least two classes")
     classes = sorted(counts)
-    c = np.array([counts[k] for k in classes], dtype=np.int64)
-    if method == "inverse":
-        raw = 1.0 / c
-    elif method == "sqrt_inverse":
-        raw = 1.0 / np.sqrt(c)
-    else:
-        raw = 1.0 / effective_number(c, beta)
-    raw = raw * int(c.sum()) / np.sum(raw * c)
+    raw = weights_from_counts([counts[k] for k in classes], method, beta=beta)
     return {k: float(w) for k, w in zip(classes, raw)}
 
 
@@ -393,7 +384,7 @@ class StreamStats:
         counts (binned schemes) or grid KDE (``"denseweight"``; one more cheap pass over the
         target column for the density range). Its ``transform`` weights any batch.
 
-        ``kwargs`` are the TargetWeighter options (``kernel_size``, ``sigma``, ``lds_sqrt``,
+        ``kwargs`` are the TargetWeighter options (``kernel_size``, ``sigma``, ``lds_variant``,
         ``alpha``, ``eps``); ``n_bins`` and ``strategy`` are fixed by the streamed edges.
         """
         if scheme not in SCHEMES:
@@ -418,20 +409,8 @@ class StreamStats:
                 total += float(np.sum(tw._density_weights(np.asarray(yb, float))))
             tw.scale_ = total / n
         else:
-            counts = self.hist.astype(float)
-            if scheme == "inverse":
-                k = int((counts > 0).sum())
-                raw = np.where(counts > 0, n / (k * np.maximum(counts, 1)), np.nan)
-            elif scheme == "sqrt_inverse":
-                raw = np.where(counts > 0, 1.0 / np.sqrt(np.maximum(counts, 1)), np.nan)
-            else:
-                eff = smooth_counts(counts, tw.kernel_size, tw.sigma)
-                with np.errstate(divide="ignore"):
-                    raw = 1.0 / (np.sqrt(eff) if tw.lds_sqrt else eff)
-                raw = np.where(eff > 0, raw, np.nan)
-            raw = np.where(np.isnan(raw), np.nanmax(raw), raw)
             tw.edges_ = self.edges
-            tw.bin_weights_ = raw / (float(np.sum(raw * counts)) / n)
+            tw.bin_weights_ = tw.bin_weights_from_counts(self.hist)
         tw.n_train_ = n
         return tw
 

@@ -221,9 +221,21 @@ class TargetWeighter:
         strategy = "uniform" if self.scheme == "lds" else self.strategy
         labels, edges = make_bins(arr, n_bins=self.n_bins, strategy=strategy)
         counts = np.bincount(labels, minlength=edges.size - 1).astype(float)
+        self.edges_ = edges
+        self.bin_weights_ = self.bin_weights_from_counts(counts)
+
+    def bin_weights_from_counts(self, counts: Any) -> np.ndarray:
+        """The weight of each bin from the bin counts alone, scaled so that the mean weight over
+        the samples is 1 (what :meth:`fit` stores; streamed counts give the same table).
+
+        >>> TargetWeighter("inverse", n_bins=2).bin_weights_from_counts([3, 1]).tolist()
+        [0.6666666666666666, 2.0]
+        """
+        counts = np.asarray(counts, dtype=float)
+        n = counts.sum()
         if self.scheme == "inverse":
             k = int((counts > 0).sum())  # bins that actually hold samples
-            raw = np.where(counts > 0, arr.size / (k * np.maximum(counts, 1)), np.nan)
+            raw = np.where(counts > 0, n / (k * np.maximum(counts, 1)), np.nan)
         elif self.scheme == "sqrt_inverse":
             raw = np.where(counts > 0, 1.0 / np.sqrt(np.maximum(counts, 1)), np.nan)
         else:
@@ -235,9 +247,7 @@ class TargetWeighter:
             with np.errstate(divide="ignore"):
                 raw = np.where(eff > 0, 1.0 / eff, np.nan)
         raw = np.where(np.isnan(raw), np.nanmax(raw), raw)  # empty bin: weight of the rarest bin
-        scale = float(np.mean(raw[labels]))
-        self.edges_ = edges
-        self.bin_weights_ = raw / scale
+        return raw / (float(np.sum(raw * counts)) / n)
 
     def _fit_density(self, arr: np.ndarray) -> None:
         if np.ptp(arr) == 0:

@@ -31,7 +31,7 @@ from sklearn.base import clone
 from ._checks import as_labels
 from .cv import fold_indices, take_rows
 
-__all__ = ["effective_number", "class_weights", "sample_weights", "integer_copies", "replicate_by_weight", "weight_sweep", "METHODS"]
+__all__ = ["effective_number", "class_weights", "weights_from_counts", "sample_weights", "integer_copies", "replicate_by_weight", "weight_sweep", "METHODS"]
 
 METHODS = ("inverse", "sqrt_inverse", "effective")
 
@@ -79,14 +79,27 @@ def class_weights(y: Any, method: str = "inverse", *, beta: float = 0.999) -> di
     classes, counts = np.unique(labels, return_counts=True)
     if classes.size < 2:
         raise ValueError(f"y has a single class ({classes[0]!r}); class weights need at least two classes")
-    if method == "inverse":
-        raw = 1.0 / counts
-    elif method == "sqrt_inverse":
-        raw = 1.0 / np.sqrt(counts)
-    else:
-        raw = 1.0 / effective_number(counts, beta)
-    raw = raw * labels.size / np.sum(raw * counts)
+    raw = weights_from_counts(counts, method, beta=beta)
     return {c.item() if hasattr(c, "item") else c: float(w) for c, w in zip(classes, raw)}
+
+
+def weights_from_counts(counts: Any, method: str = "inverse", *, beta: float = 0.999) -> np.ndarray:
+    """Class weights from the class counts alone, scaled so the mean weight per sample is 1
+    (what :func:`class_weights` returns; streamed counts give the same weights).
+
+    >>> weights_from_counts([3, 1]).tolist()
+    [0.6666666666666666, 2.0]
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    c = np.asarray(counts, dtype=np.int64)
+    if method == "inverse":
+        raw = 1.0 / c
+    elif method == "sqrt_inverse":
+        raw = 1.0 / np.sqrt(c)
+    else:
+        raw = 1.0 / effective_number(c, beta)
+    return raw * int(c.sum()) / np.sum(raw * c)
 
 
 def sample_weights(y: Any, weights: Mapping[Any, float]) -> np.ndarray:
