@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["as_1d_float", "as_1d", "as_labels"]
+__all__ = ["as_1d_float", "as_1d", "as_labels", "no_missing"]
 
 
 def as_1d(y: Any, name: str = "y") -> np.ndarray:
@@ -108,3 +108,20 @@ def _is_number(v: Any) -> bool:
     except (TypeError, ValueError):
         return False
     return True
+
+
+def no_missing(arr: np.ndarray, name: str, *, when: str = "first") -> np.ndarray:
+    """Reject missing labels (NaN, None, pd.NA): otherwise they silently become a class.
+
+    ``when`` ends the advice ("drop those samples ... first" / "... before scoring").
+
+    >>> no_missing(np.array([1, 0]), "y").tolist()
+    [1, 0]
+    """
+    missing = np.flatnonzero(pd.isna(arr))
+    if missing.size:
+        raise ValueError(
+            f"{name} has {missing.size} missing value(s) (NaN/None), first at position(s) "
+            f"{missing[:5].tolist()}; drop those samples (from every argument) {when}"
+        )
+    return arr

@@ -16,24 +16,15 @@ import pandas as pd
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.frozen import FrozenEstimator
 
-from ._checks import as_1d, as_1d_float
+from ._checks import as_1d, as_1d_float, no_missing
 
 __all__ = ["reliability_curve", "expected_calibration_error", "plot_reliability", "recalibrate"]
 
 
-def _no_missing(arr: np.ndarray, name: str) -> np.ndarray:
-    """Reject missing labels (NaN, None, pd.NA): otherwise they silently become a class."""
-    missing = np.flatnonzero(pd.isna(arr))
-    if missing.size:
-        raise ValueError(
-            f"{name} has {missing.size} missing value(s) (NaN/None), first at position(s) "
-            f"{missing[:5].tolist()}; drop those samples (from every argument) before scoring"
-        )
-    return arr
 
 
 def _inputs(y_true: Any, proba: Any, pos_label: Any) -> tuple[np.ndarray, np.ndarray]:
-    yt = _no_missing(as_1d(y_true, "y_true"), "y_true")
+    yt = no_missing(as_1d(y_true, "y_true"), "y_true", when="before scoring")
     p = as_1d_float(proba, "proba")  # NaN or inf -> ValueError naming proba
     if p.size != yt.size:
         raise ValueError(f"y_true has {yt.size} values but proba has {p.size}")
@@ -167,7 +158,7 @@ def recalibrate(estimator: Any, X_cal: Any, y_cal: Any, *, method: str = "sigmoi
     """
     if method not in ("sigmoid", "isotonic"):
         raise ValueError(f"method must be 'sigmoid' or 'isotonic', got {method!r}")
-    _no_missing(as_1d(np.asarray(y_cal), "y_cal"), "y_cal")
+    no_missing(as_1d(np.asarray(y_cal), "y_cal"), "y_cal", when="before scoring")
     if not hasattr(estimator, "classes_"):
         raise ValueError("estimator is not fitted; fit it on the training split first, then recalibrate on a separate calibration split")
     return CalibratedClassifierCV(FrozenEstimator(estimator), method=method).fit(X_cal, y_cal)

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from ._checks import as_1d, as_1d_float
+from ._checks import as_1d, as_1d_float, no_missing
 from .cv import repeated_cv
 
 __all__ = [
@@ -73,7 +73,7 @@ def bootstrap_ci(
     >>> ci["estimate"], ci["low"], ci["high"]
     (0.0, 0.0, 0.0)
     """
-    yt = _no_missing(as_1d(y_true, "y_true"), "y_true")
+    yt = no_missing(as_1d(y_true, "y_true"), "y_true")
     yp = np.asarray(y_pred)
     if yp.shape[0] != yt.size:
         raise ValueError(f"y_true has {yt.size} values but y_pred has {yp.shape[0]}")
@@ -100,15 +100,6 @@ def bootstrap_ci(
     }
 
 
-def _no_missing(arr: np.ndarray, name: str) -> np.ndarray:
-    """Reject missing labels (NaN, None, pd.NA): otherwise they silently become a class."""
-    missing = np.flatnonzero(pd.isna(arr))
-    if missing.size:
-        raise ValueError(
-            f"{name} has {missing.size} missing value(s) (NaN/None), first at position(s) "
-            f"{missing[:5].tolist()}; drop those samples (from every argument) first"
-        )
-    return arr
 
 
 def _strata(yt: np.ndarray, max_classes: int, n_strata: int) -> list[np.ndarray]:
@@ -237,9 +228,9 @@ def mcnemar(y_true: Any, pred_a: Any, pred_b: Any, *, exact: bool = True) -> dic
     >>> r["b"], r["c"], round(r["p"], 4)
     (1, 3, 0.625)
     """
-    yt = _no_missing(as_1d(y_true, "y_true"), "y_true")
-    pa = _no_missing(as_1d(pred_a, "pred_a"), "pred_a")
-    pb = _no_missing(as_1d(pred_b, "pred_b"), "pred_b")
+    yt = no_missing(as_1d(y_true, "y_true"), "y_true")
+    pa = no_missing(as_1d(pred_a, "pred_a"), "pred_a")
+    pb = no_missing(as_1d(pred_b, "pred_b"), "pred_b")
     if not (yt.size == pa.size == pb.size):
         raise ValueError(f"y_true, pred_a, pred_b have sizes {yt.size}, {pa.size}, {pb.size}; they must match")
     ra, rb = pa == yt, pb == yt
