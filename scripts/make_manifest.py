@@ -108,6 +108,25 @@ DATASETS["obelix_cifs"] = dict(
     description="321 CIFs of OBELiX entries (file name = ID). The authors added small random noise to the "
     "atomic positions (symmetry kept); some sites are partially occupied.",
     citation=OBELIX, bibkey="therrien2025", licence="CC BY 4.0", source=OBELIX_SOURCE)
+DATASETS["obelix_cgcnn_sites"] = dict(
+    files=["obelix_cgcnn_sites.csv.gz"], target="(graph input, no target)", units="Angstrom (distances)",
+    task="features",
+    description="CGCNN graph input of the 321 OBELiX structures, derived from obelix_cifs by "
+    "scripts/obelix_structures.py: each structure ordered by imbalkit.structures.majority_ordered (most "
+    "occupied species per site; a mostly vacant site dropped) and reduced to its primitive cell; one row per "
+    "site with atomic number Z and its 12 nearest neighbours within 8 Angstrom (nbr_k index, dist_k distance; "
+    "padding index 0 at 9 Angstrom).",
+    citation=OBELIX, bibkey="therrien2025", licence="CC BY 4.0 (derived from the OBELiX CIFs)",
+    source="derived from obelix_cifs by scripts/obelix_structures.py")
+DATASETS["obelix_chgnet"] = dict(
+    files=["obelix_chgnet.csv.gz"], target="(frozen CHGNet representation, no target)", units="eV/atom (chgnet_e)",
+    task="features",
+    description="CHGNet 0.3.0 (weights of the chgnet wheel, CPU) run on the same ordered primitive structures as "
+    "obelix_cgcnn_sites: the 64-d crystal embedding (chgnet_0..63) and the predicted energy per atom "
+    "(chgnet_e), rounded to 1e-8; n_sites = sites of the ordered primitive cell.",
+    citation=OBELIX + "; CHGNet: Deng et al., Nat. Mach. Intell. 5, 1031 (2023)", bibkey="therrien2025",
+    licence="CC BY 4.0 (derived from the OBELiX CIFs); CHGNet code and weights BSD-3-Clause",
+    source="derived from obelix_cifs by scripts/obelix_structures.py")
 DATASETS["liverpool_ionics"] = dict(
     files=["liverpool_ionics.csv.gz"], target="Li-ion conductivity at the measurement temperature",
     units="S/cm (column target = log10 sigma); temperature in deg C", task="regression",

