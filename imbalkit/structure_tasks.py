@@ -21,7 +21,7 @@ import pandas as pd
 
 from . import datasets
 
-__all__ = ["StructureTask", "superionic_structures", "probe", "probe_scores"]
+__all__ = ["StructureTask", "superionic_structures", "probe", "probe_scores", "final_scores", "paired_differences"]
 
 
 @dataclass
@@ -115,3 +115,43 @@ def probe_scores(data: StructureTask, seeds, n_splits: int = 5) -> list[dict]:
                              "pr_auc": float(average_precision_score(data.y[test], s)),
                              "roc_auc": float(roc_auc_score(data.y[test], s))})
     return rows
+
+
+def final_scores(results: pd.DataFrame, epoch: int) -> pd.DataFrame:
+    """Rows of ``results`` (columns method, seed, fold, epoch, ...) at ``epoch`` for networks, epoch 0 for probes.
+
+    >>> r = pd.DataFrame({"method": ["p", "n", "n"], "seed": 0, "fold": 0, "epoch": [0, 1, 2], "pr_auc": [.3, .4, .5]})
+    >>> final_scores(r, 2)["pr_auc"].tolist()
+    [0.3, 0.5]
+    """
+    if epoch < 1 or epoch > int(results["epoch"].max()):
+        raise ValueError(f"epoch must be between 1 and {int(results['epoch'].max())}, got {epoch}")
+    return results[(results["epoch"] == 0) | (results["epoch"] == epoch)].reset_index(drop=True)
+
+
+def paired_differences(scores: pd.DataFrame, baseline: str, *, metric: str = "pr_auc",
+                       n_splits: int = 5) -> pd.DataFrame:
+    """Each method minus ``baseline`` on the same (seed, fold): mean, Nadeau-Bengio corrected SE and p.
+
+    The corrected variance factor is ``1/J + 1/(n_splits - 1)`` for ``J`` paired folds
+    (:func:`imbalkit.stats.corrected_resampled_ttest`).
+
+    >>> s = pd.DataFrame({"method": ["a"] * 3 + ["b"] * 3, "seed": 0, "fold": [0, 1, 2] * 2,
+    ...                   "pr_auc": [.5, .6, .7, .6, .8, .8]})
+    >>> d = paired_differences(s, "a", n_splits=3).loc["b"]
+    >>> round(float(d["diff"]), 3), round(float(d["se"]), 3)   # sqrt((1/3 + 1/2) * var([.1, .2, .1]))
+    (0.133, 0.053)
+    """
+    from .stats import corrected_resampled_ttest
+
+    wide = scores.pivot_table(index=["seed", "fold"], columns="method", values=metric)
+    if baseline not in wide.columns:
+        raise KeyError(f"baseline {baseline!r} is not a method in scores; methods: {list(wide.columns)}")
+    rows = {}
+    for method in wide.columns.drop(baseline):
+        d = (wide[method] - wide[baseline]).dropna().to_numpy()
+        ratio = 1.0 / (n_splits - 1)
+        se = float(np.sqrt((1 / d.size + ratio) * d.var(ddof=1)))
+        rows[method] = {"diff": float(d.mean()), "se": se,
+                        "p": corrected_resampled_ttest(d, test_train_ratio=ratio)[1], "n": int(d.size)}
+    return pd.DataFrame(rows).T
