@@ -13,8 +13,8 @@ plain fine-tuning, EWC at two strengths (diagonal Fisher of the old head's outpu
 training structures), replay (distillation of the old head's output on 64 training
 structures, drawn per seed). 3 seeds x 10 epochs, Adam 1e-3, batches of 32, one thread.
 
-Writes ``results.csv`` (variant, seed, epoch, pr_auc, drift). Takes about 12 minutes on one
-core::
+Writes ``results.csv`` (variant, seed, epoch, pr_auc, drift). Takes about 9 minutes on one
+core (one thread)::
 
     python benchmarks/fm_forgetting/run.py
 

@@ -17,6 +17,8 @@ it never import torch). Modules, one job each:
 * :mod:`~imbalkit.deep.finetune` - linear probe, full fine-tune, decoupled classifier
   re-training and two-phase training;
 * :mod:`~imbalkit.deep.ewc` - Elastic Weight Consolidation;
+* :mod:`~imbalkit.deep.crystal_forgetting` - forgetting of a pre-trained CGCNN (old-head drift,
+  label-free Fisher, distillation replay);
 * :mod:`~imbalkit.deep.multitask` - fixed and uncertainty-weighted multi-task losses;
 * :mod:`~imbalkit.deep.audits` - latent-space audits;
 * :mod:`~imbalkit.deep.vae` and :mod:`~imbalkit.deep.synthetic` - generative minority

@@ -33,7 +33,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .crystal import GraphModel, graph_classifier
+from .crystal import GraphModel, graph_classifier, predict_logits
 from .ewc import EWC, ReplayPenalty, diagonal_fisher
 from .graph_memory import CrystalGraph, graph_from_arrays, load_cgcnn
 from .training import fit
@@ -173,9 +173,8 @@ class OldTask:
         """
         view = _OldHeadOnBody(model, self.head)
         x = _column(idx)
-        out = diagonal_fisher(view, x, np.zeros(len(x), np.float32), lambda p, t: p.sum(), n=n, seed=seed,
-                              params=dict(model.named_parameters()))
-        return out
+        return diagonal_fisher(view, x, np.zeros(len(x), np.float32), lambda p, t: p.sum(), n=n, seed=seed,
+                               params=dict(model.named_parameters()))
 
     def replay(self, pretrained: GraphModel, idx, *, weight: float = 1.0, batch_size: int = 16,
                seed: int = 0) -> ReplayPenalty:
@@ -296,8 +295,6 @@ def forgetting_curve(graphs: Sequence[CrystalGraph], y, train, test, variant: st
     rows: list[dict] = []
 
     def score(model: nn.Module, epoch: int) -> None:
-        from .crystal import predict_logits
-
         rows.append({"variant": variant, "epoch": epoch + 1,
                      "pr_auc": float(average_precision_score(y[test], predict_logits(model, test))),
                      "drift": old.drift(model, test, reference)})
