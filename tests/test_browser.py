@@ -121,6 +121,16 @@ def test_the_whole_book_was_built(html_dir: Path) -> None:
     assert not missing, f"pages missing from {html_dir}: {missing}"
 
 
+def test_root_page_redirects_with_the_favicon(html_dir: Path) -> None:
+    """index.html names the book's favicon (else browsers ask for /favicon.ico: a 404) and
+    redirects to a page that exists."""
+    text = (html_dir / "index.html").read_text(encoding="utf-8")
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', text)
+    target = re.search(r'content="0; url=([^"]+)"', text)
+    assert icon and (html_dir / icon.group(1)).is_file(), text
+    assert target and (html_dir / target.group(1)).is_file(), text
+
+
 # --------------------------------------------------------------------------- no CDN
 class _AssetParser(html.parser.HTMLParser):
     """Collects every URL a browser fetches by itself (not hyperlinks) from one page."""

@@ -75,7 +75,8 @@ def test_reduced_formula_groups_multiples_and_orders() -> None:
     assert reduced_formula("FeO") != reduced_formula("Fe2O3")
 
 
-FORMULA_TABLES = [n for n in datasets.available() if datasets.info(n)["task"] not in ("structures",) and n != "magpie_elements"]
+FORMULA_TABLES = [n for n in datasets.available()
+                  if datasets.info(n)["task"] not in ("structures", "features") and n != "magpie_elements"]
 # Mixture notations such as "(Li2S)0.6 (SiS2)0.4" in the Liverpool table have no single formula:
 # they must be refused with a message, never read as something else.
 REFUSED = {"liverpool_ionics": 33}

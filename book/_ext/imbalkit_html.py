@@ -11,6 +11,10 @@
    is replaced by the global that Mermaid's classic build (``_static/mermaid/mermaid.min.js``,
    loaded just before with ``defer``, so it runs first) defines. The same page then works
    from disk, from any web server and on GitHub Pages, with no CDN.
+3. The root page. ``index.html`` is a redirect to the first chapter; the stub that
+   sphinx-external-toc writes has no ``<head>``, so a browser asks the server for
+   ``/favicon.ico`` (a 404 in the console, and on GitHub Pages). :func:`write_root_redirect`
+   writes a complete page first: the book's favicon, the redirect and a plain link.
 """
 from __future__ import annotations
 
@@ -62,7 +66,42 @@ def fix_page_scripts(app: Any, pagename: str, templatename: str, context: dict, 
         context["script_files"] = classic_mermaid(dedupe_scripts(list(scripts)))
 
 
+ROOT_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<link rel="icon" href="{favicon}">
+<meta http-equiv="Refresh" content="0; url={target}">
+</head>
+<body><p><a href="{target}">{title}</a></p></body>
+</html>
+"""
+
+
+def root_page(title: str, target: str, favicon: str) -> str:
+    """The root ``index.html``: a redirect to ``target`` with the book's favicon and a plain link.
+
+    >>> "url=book/intro.html" in root_page("imbalkit", "book/intro.html", "_static/favicon.svg")
+    True
+    """
+    return ROOT_PAGE.format(title=title, target=target, favicon=favicon)
+
+
+def write_root_redirect(app: Any, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html" or app.config.root_doc == "index":
+        return
+    from pathlib import Path
+
+    favicon = f"_static/{Path(app.config.html_favicon).name}" if app.config.html_favicon else "data:,"
+    target = f"{app.config.root_doc}.html"
+    page = root_page(str(app.config.html_title or app.config.project), target, favicon)
+    (Path(app.outdir) / "index.html").write_text(page, encoding="utf-8")
+
+
 def setup(app: Any) -> dict:
     # Run after every other extension has added its scripts for the page.
     app.connect("html-page-context", fix_page_scripts, priority=900)
+    # Before sphinx-external-toc (default priority 500), which keeps an existing index.html.
+    app.connect("build-finished", write_root_redirect, priority=400)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
