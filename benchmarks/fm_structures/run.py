@@ -18,6 +18,7 @@ Part V/10 reads the CSV and re-runs a live subset that must match it.
 from __future__ import annotations
 
 import argparse
+import functools
 import time
 from pathlib import Path
 
@@ -35,14 +36,23 @@ NETWORKS = {  # method -> (pre-trained model name or None, strategy)
 EPOCHS = 10
 
 
+@functools.lru_cache(maxsize=1)
+def _data():
+    """The task with its graphs, built once per worker process (workers run many jobs)."""
+    from imbalkit.structure_tasks import superionic_structures
+
+    data = superionic_structures()
+    data.graphs()
+    return data
+
+
 def network_job(method: str, seed: int, fold: int) -> list[dict]:
     import torch
 
     from imbalkit.deep.crystal import learning_curve
-    from imbalkit.structure_tasks import superionic_structures
 
     torch.set_num_threads(1)
-    data = superionic_structures()
+    data = _data()
     train, test = data.folds(seed)[fold]
     pretrained, strategy = NETWORKS[method]
     rows = learning_curve(data.graphs(), data.y, train, test, pretrained=pretrained, strategy=strategy,

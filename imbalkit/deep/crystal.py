@@ -118,12 +118,14 @@ def _bce(out: torch.Tensor, y: torch.Tensor, w: torch.Tensor | None = None) -> t
 
 def train_classifier(model: GraphModel, train_idx, y_train, *, strategy: str = "plain", epochs: int = 10,
                      lr: float = 1e-3, batch_size: int = 32, seed: int = 0,
+                     penalty: Callable[[nn.Module], torch.Tensor] | None = None,
                      on_epoch: Callable[[nn.Module, int], None] | None = None) -> GraphModel:
     """Train ``model`` on the crystals ``train_idx`` (positions in its graphs) with labels ``y_train`` (0/1).
 
     ``strategy``: ``"plain"``, ``"weighted"`` (balanced class weights ``n / (2 n_c)`` in the loss)
     or ``"two_phase"`` (class-balanced sampling for ``epochs // 2`` epochs, then the natural
-    distribution). ``on_epoch(model, epoch)`` is called after each of the ``epochs`` epochs.
+    distribution). ``penalty(model)`` (e.g. an EWC term) is added to every batch loss;
+    ``on_epoch(model, epoch)`` is called after each of the ``epochs`` epochs.
 
     Examples
     --------
@@ -140,8 +142,8 @@ def train_classifier(model: GraphModel, train_idx, y_train, *, strategy: str = "
     if len(X) != len(y):
         raise ValueError(f"train_idx has {len(X)} entries but y_train has {len(y)}")
     if not set(np.unique(y)) <= {0.0, 1.0} or len(np.unique(y)) < 2:
-        raise ValueError(f"y_train must hold both classes 0 and 1, got values {sorted(set(np.unique(y)))}")
-    common = dict(lr=lr, batch_size=batch_size, min_batch_size=2)  # BatchNorm needs two crystals
+        raise ValueError(f"y_train must hold both classes 0 and 1, got values {np.unique(y).tolist()}")
+    common = dict(lr=lr, batch_size=batch_size, min_batch_size=2, penalty=penalty)  # BatchNorm needs two crystals
     if strategy == "two_phase":
         first = max(1, epochs // 2)
         fit(model, X, y, _bce, epochs=first, seed=seed, balanced=True, on_epoch=on_epoch, **common)

